@@ -1,0 +1,59 @@
+package paysync
+
+import (
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// AllocationOrder splits a paid order's money among receivers.
+type AllocationOrder struct {
+	AllocationNo    string // system number, unique
+	BizAllocationNo string // merchant number, unique
+	OutAllocationNo string // the channel's number, empty until known
+	OrderNo         string // the pay order's system number
+	OutOrderNo      string // the pay order's channel trade number
+	Channel         string
+	Amount          decimal.Decimal
+	Status          AllocationStatus
+	Result          AllocationResult
+	Receivers       []AllocationReceiver
+	FinishedAt      time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Version         int64
+	Announced       []AnomalyCode
+	Schedule        Schedule
+}
+
+// AllocationReceiver is one share of an allocation order.
+type AllocationReceiver struct {
+	ReceiverNo   string
+	ReceiverType string // e.g. merchant_no, openid, login_name
+	Account      string
+	Name         string
+	Amount       decimal.Decimal
+	Result       ReceiverResult
+	OutDetailID  string // the channel's id of this share, learned by sync
+	ErrorCode    string
+	ErrorMsg     string
+	FinishedAt   time.Time
+}
+
+// Scheduled reports whether the sweeper syncs orders in o's status.
+func (o AllocationOrder) Scheduled() bool {
+	return o.Status == AllocProcessing || o.Status == AllocFailed
+}
+
+// HasAnnounced reports whether an event already announced code for o.
+func (o AllocationOrder) HasAnnounced(code AnomalyCode) bool {
+	return slices.Contains(o.Announced, code)
+}
+
+// Clone returns a copy of o that shares no memory with it.
+func (o AllocationOrder) Clone() AllocationOrder {
+	o.Receivers = slices.Clone(o.Receivers)
+	o.Announced = slices.Clone(o.Announced)
+	return o
+}

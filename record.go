@@ -1,0 +1,79 @@
+package paysync
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// TradeType tells which kind of order a record or event is about.
+type TradeType string
+
+// Trade types.
+const (
+	TradePay        TradeType = "pay"
+	TradeAllocation TradeType = "allocation"
+)
+
+// Source tells what started a sync.
+type Source string
+
+// Sources of a sync.
+const (
+	SourceAPI      Source = "api"      // the host's sync endpoint
+	SourceCallback Source = "callback" // a verified channel notification
+	SourceSweep    Source = "sweep"    // the background sweeper
+)
+
+// Valid reports whether s is one of the sources.
+func (s Source) Valid() bool {
+	return s == SourceAPI || s == SourceCallback || s == SourceSweep
+}
+
+// SyncRecord is written for every sync attempt that got as far as an answer
+// from the channel (or a definitive failure to get one), changed or not.
+type SyncRecord struct {
+	ID           uuid.UUID // uuid v7
+	TradeType    TradeType
+	TradeNo      string // OrderNo or AllocationNo
+	BizNo        string // BizOrderNo or BizAllocationNo
+	OutNo        string // the channel's number, when known
+	Channel      string
+	ChannelState string // the observed channel state, empty on error
+	Raw          []byte // the channel's raw response
+	Adjusted     bool
+	AdjustNo     string // the AdjustRecord of this sync's first change, if any
+	Anomalies    []AnomalyCode
+	ErrorCode    string // paysync Code of the failure, empty on success
+	ErrorMsg     string
+	ClientIP     string
+	Source       Source
+	CreatedAt    time.Time
+}
+
+// AdjustRecord is written for every local state change.
+type AdjustRecord struct {
+	AdjustNo  string
+	TradeType TradeType
+	TradeNo   string
+	Source    Source
+	Way       AdjustWay
+	Before    string // status (or receiver result) before the change
+	After     string // status (or receiver result) after the change
+	CreatedAt time.Time
+}
+
+// AdjustWay names how a local state was changed.
+type AdjustWay string
+
+// Adjust ways.
+const (
+	WayPayProgress     AdjustWay = "pay_progress"      // wait → progress
+	WayPaySuccess      AdjustWay = "pay_success"       // → success
+	WayPayCloseLocal   AdjustWay = "pay_close_local"   // channel said closed: close locally
+	WayPayCloseGateway AdjustWay = "pay_close_gateway" // expired: closed at the channel, then locally
+	WayPayCancel       AdjustWay = "pay_cancel"
+	WayPayFail         AdjustWay = "pay_fail"
+	WayAllocStatus     AdjustWay = "alloc_status"   // allocation order status change
+	WayAllocReceiver   AdjustWay = "alloc_receiver" // a receiver's result became final
+)

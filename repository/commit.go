@@ -1,0 +1,12 @@
+package repository
+
+import "github.com/paysync/paysync"
+
+// Entries is what a commit stores beside an order's new state: the sync that
+// produced it, the state changes it made and the events that announce them.
+// A commit stores all of it or none of it.
+type Entries struct {
+	Sync    paysync.SyncRecord
+	Adjusts []paysync.AdjustRecord
+	Events  []paysync.Event
+}

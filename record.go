@@ -58,9 +58,12 @@ type AdjustRecord struct {
 	TradeNo   string
 	Source    Source
 	Way       AdjustWay
-	Before    string // status (or receiver result) before the change
-	After     string // status (or receiver result) after the change
-	CreatedAt time.Time
+	// ReceiverNo names the receiver whose result changed (way alloc_receiver);
+	// empty for an order's status change.
+	ReceiverNo string
+	Before     string // status (or receiver result) before the change
+	After      string // status (or receiver result) after the change
+	CreatedAt  time.Time
 }
 
 // AdjustWay names how a local state was changed.

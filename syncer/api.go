@@ -22,6 +22,8 @@ type PayResult struct {
 	ChannelState channel.PayState  // what the channel answered
 	Anomalies    []paysync.AnomalyCode
 	RecordID     uuid.UUID // the SyncRecord written
+	// Exhausted is set when this sync ended the order's sweep schedule.
+	Exhausted bool
 }
 
 // AllocationRequest asks for one allocation order to be synced. One of
@@ -41,6 +43,8 @@ type AllocationResult struct {
 	Receivers []ReceiverOutcome
 	Anomalies []paysync.AnomalyCode
 	RecordID  uuid.UUID // zero when no channel call was made
+	// Exhausted is set when this sync ended the order's sweep schedule.
+	Exhausted bool
 }
 
 // ReceiverOutcome is one receiver's result after an allocation sync.

@@ -1,0 +1,102 @@
+package statemachine
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/looplab/fsm"
+	"github.com/paysync/paysync"
+)
+
+// The real tables have no self-transition, so the no-op path is tested on a
+// small machine that has one.
+func testMachine() *machine {
+	return newMachine("statemachine.Test", "test order", []string{"a", "b"}, []Transition{
+		{Event: "stay", From: []string{"a"}, To: "a"},
+		{Event: "go", From: []string{"a"}, To: "b"},
+	})
+}
+
+func TestSelfTransitionIsNoOp(t *testing.T) {
+	m := testMachine()
+	to, changed, err := m.apply(context.Background(), "a", "stay")
+	if err != nil || changed || to != "a" {
+		t.Fatalf("got (%q, %v, %v), want (a, false, nil)", to, changed, err)
+	}
+	// Building an fsm allocates several maps; the no-op path must build none.
+	allocs := testing.AllocsPerRun(100, func() { _, _, _ = m.apply(context.Background(), "a", "stay") })
+	if allocs != 0 {
+		t.Fatalf("no-op path allocates %v times, want 0 (no fsm built)", allocs)
+	}
+}
+
+// The fsm, not only the table, decides: these tests break the fsm's copy of
+// the table to reach the branches that map its answers.
+func TestFSMAnswers(t *testing.T) {
+	cases := []struct {
+		name     string
+		mutate   func(m *machine)
+		sentinel *paysync.Error   // nil: no error expected
+		wraps    func(error) bool // whether the error wraps the fsm's answer
+	}{
+		{
+			name:   "fsm reports no transition",
+			mutate: func(m *machine) { m.events[1].Dst = "a" },
+		},
+		{
+			name:     "fsm does not know the event",
+			mutate:   func(m *machine) { m.events[1].Name = "other" },
+			sentinel: paysync.ErrInvalidTransition,
+			wraps:    func(err error) bool { var e fsm.UnknownEventError; return errors.As(err, &e) },
+		},
+		{
+			name:     "fsm refuses the source",
+			mutate:   func(m *machine) { m.events[1].Src = []string{"b"} },
+			sentinel: paysync.ErrInvalidTransition,
+			wraps:    func(err error) bool { var e fsm.InvalidEventError; return errors.As(err, &e) },
+		},
+		{
+			name:     "fsm lands elsewhere",
+			mutate:   func(m *machine) { m.events[1].Dst = "c" },
+			sentinel: paysync.ErrInternal,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m := testMachine()
+			c.mutate(m)
+			to, changed, err := m.apply(context.Background(), "a", "go")
+			if changed || to != "a" {
+				t.Fatalf("got (%q, %v), want (a, false)", to, changed)
+			}
+			if c.sentinel == nil {
+				if err != nil {
+					t.Fatalf("err = %v, want nil", err)
+				}
+				return
+			}
+			if !errors.Is(err, c.sentinel) {
+				t.Fatalf("err = %v, want %v", err, c.sentinel)
+			}
+			if c.wraps != nil && !c.wraps(err) {
+				t.Fatalf("err = %v does not wrap the fsm's error", err)
+			}
+		})
+	}
+}
+
+// TestEventsIndependentOfTable: the fsm events and the table share no slices,
+// so neither can change the other.
+func TestEventsIndependentOfTable(t *testing.T) {
+	for _, m := range []*machine{payMachine, allocationMachine, receiverMachine} {
+		for i := range m.table {
+			if &m.table[i].From[0] == &m.events[i].Src[0] {
+				t.Fatalf("%s: table row %d shares its From slice with the fsm events", m.op, i)
+			}
+			if m.table[i].Event != m.events[i].Name || m.table[i].To != m.events[i].Dst {
+				t.Fatalf("%s: row %d differs: %+v vs %+v", m.op, i, m.table[i], m.events[i])
+			}
+		}
+	}
+}

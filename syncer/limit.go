@@ -1,0 +1,81 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+
+	"github.com/paysync/paysync/channel"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// limiters holds one token bucket per configured channel, and the back-off
+// any channel earns by answering ErrRateLimited.
+type limiters struct {
+	backoff time.Duration
+
+	mu     sync.RWMutex
+	byName map[string]*channelLimit
+}
+
+type channelLimit struct {
+	lim *rate.Limiter // nil: the channel is not limited, only backed off
+
+	mu    sync.Mutex
+	until time.Time // no call before this: the channel said "too many"
+}
+
+func newLimiters(cfg map[string]RateLimit, backoff time.Duration) *limiters {
+	l := &limiters{backoff: backoff, byName: make(map[string]*channelLimit, len(cfg))}
+	for name, rl := range cfg {
+		l.byName[name] = &channelLimit{lim: rate.NewLimiter(rate.Limit(rl.Rate), rl.Burst)}
+	}
+	return l
+}
+
+// wait blocks until a call to channel name is allowed, or ctx ends (its error
+// is returned).
+func (l *limiters) wait(ctx context.Context, name string) error {
+	l.mu.RLock()
+	c := l.byName[name]
+	l.mu.RUnlock()
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	until := c.until
+	c.mu.Unlock()
+	if d := time.Until(until); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
+	if c.lim == nil {
+		return nil
+	}
+	return c.lim.Wait(ctx)
+}
+
+// hold makes channel name wait out the back-off before its next call.
+func (l *limiters) hold(name string) {
+	l.mu.Lock()
+	c := l.byName[name]
+	if c == nil {
+		c = &channelLimit{}
+		l.byName[name] = c
+	}
+	l.mu.Unlock()
+	c.mu.Lock()
+	if u := time.Now().Add(l.backoff); u.After(c.until) {
+		c.until = u
+	}
+	c.mu.Unlock()
+}
+
+func isRateLimited(err error) bool { return err != nil && errors.Is(err, channel.ErrRateLimited) }

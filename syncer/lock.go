@@ -1,0 +1,90 @@
+package syncer
+
+import (
+	"context"
+	"hash/maphash"
+	"sync"
+	"time"
+)
+
+// keyedLock is the in-process per-order lock: one holder per key, waiters
+// give up after a bounded wait. Shards keep unrelated orders from contending
+// on one mutex.
+type keyedLock struct {
+	seed   maphash.Seed
+	shards [64]lockShard
+	pool   sync.Pool
+}
+
+type lockShard struct {
+	mu sync.Mutex
+	m  map[string]*lockEntry
+}
+
+type lockEntry struct {
+	held chan struct{} // capacity 1: full while someone holds the key
+	refs int           // holders and waiters; the entry leaves the map at 0
+}
+
+func newKeyedLock() *keyedLock {
+	l := &keyedLock{seed: maphash.MakeSeed()}
+	for i := range l.shards {
+		l.shards[i].m = make(map[string]*lockEntry)
+	}
+	l.pool.New = func() any { return &lockEntry{held: make(chan struct{}, 1)} }
+	return l
+}
+
+func (l *keyedLock) shard(key string) *lockShard {
+	return &l.shards[maphash.String(l.seed, key)%uint64(len(l.shards))]
+}
+
+// acquire takes key, waiting up to wait. It returns false when the wait ran
+// out or ctx ended first; the caller then does not hold the key.
+func (l *keyedLock) acquire(ctx context.Context, key string, wait time.Duration) bool {
+	s := l.shard(key)
+	s.mu.Lock()
+	e, ok := s.m[key]
+	if !ok {
+		e = l.pool.Get().(*lockEntry)
+		s.m[key] = e
+	}
+	e.refs++
+	s.mu.Unlock()
+
+	select {
+	case e.held <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case e.held <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	l.drop(s, key, e)
+	return false
+}
+
+// release gives key back; only a holder may call it.
+func (l *keyedLock) release(key string) {
+	s := l.shard(key)
+	s.mu.Lock()
+	e := s.m[key]
+	s.mu.Unlock()
+	<-e.held
+	l.drop(s, key, e)
+}
+
+func (l *keyedLock) drop(s *lockShard, key string, e *lockEntry) {
+	s.mu.Lock()
+	e.refs--
+	if e.refs == 0 {
+		delete(s.m, key)
+		l.pool.Put(e)
+	}
+	s.mu.Unlock()
+}

@@ -1,0 +1,236 @@
+package syncer
+
+import (
+	"testing"
+	"time"
+
+	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/channel"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+)
+
+// TestDecidePayTable covers every cell of DESIGN §6's table, expired and
+// not, and the close outcomes that feed back into it.
+func TestDecidePayTable(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	same := func(l paysync.PayStatus) payWant { return payWant{to: l} }
+	anomaly := func(l paysync.PayStatus, c ...paysync.AnomalyCode) payWant { return payWant{to: l, anomalies: c} }
+	succ := payWant{to: paysync.PaySuccess, way: paysync.WayPaySuccess, event: paysync.EventPaySuccess}
+	after := payWant{to: paysync.PaySuccess, way: paysync.WayPaySuccess, event: paysync.EventPayPaidAfterClose}
+	closeL := payWant{to: paysync.PayClose, way: paysync.WayPayCloseLocal, event: paysync.EventPayClosed}
+	closeGW := payWant{to: paysync.PayClose, way: paysync.WayPayCloseGateway, event: paysync.EventPayClosed}
+	cancel := payWant{to: paysync.PayCancel, way: paysync.WayPayCancel, event: paysync.EventPayCancelled}
+	fail := payWant{to: paysync.PayFail, way: paysync.WayPayFail, event: paysync.EventPayFailed}
+	progress := payWant{to: paysync.PayProgress, way: paysync.WayPayProgress, event: paysync.EventPayProgress}
+	refunded := payWant{to: paysync.PaySuccess, way: paysync.WayPaySuccess, event: paysync.EventPaySuccess,
+		refund: paysync.RefundFull, anomalies: []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}}
+	askClose := payWant{needClose: true}
+
+	type cell struct {
+		l       paysync.PayStatus
+		c       channel.PayState
+		expired bool
+		answer  payAnswer // close outcome already known
+		want    payWant
+	}
+	var cells []cell
+	add := func(l paysync.PayStatus, c channel.PayState, expired bool, w payWant) {
+		cells = append(cells, cell{l: l, c: c, expired: expired, want: w})
+	}
+	for _, l := range []paysync.PayStatus{paysync.PayProgress, paysync.PayWait} {
+		for _, exp := range []bool{false, true} {
+			add(l, channel.PaySuccess, exp, succ)
+			add(l, channel.PayClosed, exp, closeL)
+			add(l, channel.PayNotFound, exp, closeL)
+			add(l, channel.PayCancelled, exp, cancel)
+			add(l, channel.PayFailed, exp, fail)
+			add(l, channel.PayRefunded, exp, refunded)
+		}
+		add(l, channel.PayNotFoundUnknown, false, same(l))
+		add(l, channel.PayProgress, true, withTo(askClose, l))
+		add(l, channel.PayNotFoundUnknown, true, withTo(askClose, l))
+	}
+	add(paysync.PayProgress, channel.PayProgress, false, same(paysync.PayProgress))
+	add(paysync.PayWait, channel.PayProgress, false, progress)
+
+	for _, exp := range []bool{false, true} {
+		add(paysync.PayFail, channel.PaySuccess, exp, succ)
+		add(paysync.PayFail, channel.PayProgress, exp, same(paysync.PayFail))
+		add(paysync.PayFail, channel.PayNotFoundUnknown, exp, same(paysync.PayFail))
+		add(paysync.PayFail, channel.PayClosed, exp, closeL)
+		add(paysync.PayFail, channel.PayNotFound, exp, closeL)
+		add(paysync.PayFail, channel.PayCancelled, exp, cancel)
+		add(paysync.PayFail, channel.PayFailed, exp, same(paysync.PayFail))
+		add(paysync.PayFail, channel.PayRefunded, exp, refunded)
+		for _, l := range []paysync.PayStatus{paysync.PayClose, paysync.PayCancel} {
+			add(l, channel.PaySuccess, exp, after)
+			add(l, channel.PayProgress, exp, withTo(askClose, l))
+			add(l, channel.PayNotFoundUnknown, exp, same(l))
+			add(l, channel.PayClosed, exp, same(l))
+			add(l, channel.PayNotFound, exp, same(l))
+			add(l, channel.PayCancelled, exp, same(l))
+			add(l, channel.PayFailed, exp, same(l))
+			add(l, channel.PayRefunded, exp, anomaly(l, paysync.AnomalyRefundAtChannel))
+		}
+		s := paysync.PaySuccess
+		add(s, channel.PaySuccess, exp, same(s))
+		for _, c := range []channel.PayState{channel.PayProgress, channel.PayNotFoundUnknown, channel.PayClosed,
+			channel.PayNotFound, channel.PayCancelled, channel.PayFailed} {
+			add(s, c, exp, anomaly(s, paysync.AnomalyPaidNotPaidAtChannel))
+		}
+		add(s, channel.PayRefunded, exp, same(s))
+	}
+	// What the table does once the close at the channel has an outcome.
+	closed := payAnswer{closeTried: true, closed: true}
+	refused := payAnswer{closeTried: true}
+	unsupported := payAnswer{closeUnsupported: true}
+	for _, l := range []paysync.PayStatus{paysync.PayProgress, paysync.PayWait} {
+		for _, c := range []channel.PayState{channel.PayProgress, channel.PayNotFoundUnknown} {
+			noClose := anomaly(l, paysync.AnomalyCloseUnsupported)
+			if l == paysync.PayWait && c == channel.PayProgress { // still moves to what the channel says
+				noClose = progress
+				noClose.anomalies = []paysync.AnomalyCode{paysync.AnomalyCloseUnsupported}
+			}
+			cells = append(cells,
+				cell{l: l, c: c, expired: true, answer: closed, want: closeGW},
+				cell{l: l, c: c, expired: true, answer: unsupported, want: noClose})
+		}
+	}
+	cells = append(cells,
+		cell{l: paysync.PayWait, c: channel.PayProgress, expired: true, answer: refused, want: progress},
+		cell{l: paysync.PayProgress, c: channel.PayProgress, expired: true, answer: refused, want: same(paysync.PayProgress)})
+	for _, l := range []paysync.PayStatus{paysync.PayClose, paysync.PayCancel} {
+		cells = append(cells,
+			cell{l: l, c: channel.PayProgress, answer: closed, want: same(l)},
+			cell{l: l, c: channel.PayProgress, answer: unsupported, want: anomaly(l, paysync.AnomalyCloseUnsupported)})
+	}
+
+	for _, tc := range cells {
+		name := string(tc.l) + "/" + string(tc.c)
+		if tc.expired {
+			name += "/expired"
+		}
+		if tc.answer.closeTried || tc.answer.closeUnsupported {
+			name += "/close-known"
+		}
+		t.Run(name, func(t *testing.T) {
+			o := testOrder(tc.l, now, tc.expired)
+			a := tc.answer
+			a.rep = channel.PayReport{State: tc.c, OrderNo: o.OrderNo, Amount: o.Amount, Currency: "CNY",
+				RefundedAmount: o.Amount}
+			d := decidePay(&o, &a, now)
+			assert.Equal(t, tc.want.needClose, d.needClose, "needClose")
+			if tc.want.needClose {
+				return
+			}
+			assert.Equal(t, tc.want.to, d.to, "to")
+			assert.Equal(t, tc.want.way, d.way, "way")
+			assert.Equal(t, tc.want.event, d.event, "event")
+			wantRefund := tc.want.refund
+			if wantRefund == "" {
+				wantRefund = paysync.RefundNone
+			}
+			assert.Equal(t, wantRefund, d.refund, "refund")
+			assert.ElementsMatch(t, tc.want.anomalies, d.anomalies, "anomalies")
+		})
+	}
+}
+
+func withTo(w payWant, l paysync.PayStatus) payWant { w.to = l; return w }
+
+type payWant struct {
+	to        paysync.PayStatus
+	way       paysync.AdjustWay
+	event     paysync.EventType
+	refund    paysync.RefundStatus
+	needClose bool
+	anomalies []paysync.AnomalyCode
+}
+
+func testOrder(l paysync.PayStatus, now time.Time, expired bool) paysync.PayOrder {
+	o := paysync.PayOrder{OrderNo: "O1", BizOrderNo: "B1", Channel: "test", Amount: decimal.RequireFromString("10.00"),
+		Currency: "CNY", Status: l, RefundStatus: paysync.RefundNone, CreatedAt: now.Add(-time.Hour),
+		ExpiredAt: now.Add(time.Hour)}
+	if expired {
+		o.ExpiredAt = now.Add(-time.Minute)
+	}
+	return o
+}
+
+// TestDecidePayFootnotes covers footnotes ¹ and ³ and the refund guard.
+func TestDecidePayFootnotes(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	ten := decimal.RequireFromString("10.00")
+	tests := []struct {
+		name      string
+		l         paysync.PayStatus
+		refund    paysync.RefundStatus
+		rep       channel.PayReport
+		to        paysync.PayStatus
+		newRefund paysync.RefundStatus
+		anomalies []paysync.AnomalyCode
+	}{
+		{"other order", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, OrderNo: "O2", Amount: ten},
+			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}},
+		{"other trade closes nothing", paysync.PayProgress, "", channel.PayReport{State: channel.PayClosed, OrderNo: "O2"},
+			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}},
+		{"other out trade no", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, OutOrderNo: "T-other", Amount: ten},
+			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}},
+		{"amount differs", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, Amount: decimal.RequireFromString("9.99")},
+			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}},
+		{"amount equal by value", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, Amount: decimal.RequireFromString("10")},
+			paysync.PaySuccess, paysync.RefundNone, nil},
+		{"amount not reported", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess},
+			paysync.PaySuccess, paysync.RefundNone, nil},
+		{"currency differs", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, Amount: ten, Currency: "USD"},
+			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyCurrencyMismatch}},
+		{"currency case", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, Amount: ten, Currency: "cny"},
+			paysync.PaySuccess, paysync.RefundNone, nil},
+		{"amount and currency differ", paysync.PayClose, "", channel.PayReport{State: channel.PaySuccess, Amount: decimal.RequireFromString("1"), Currency: "USD"},
+			paysync.PayClose, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyAmountMismatch, paysync.AnomalyCurrencyMismatch}},
+		{"refunded whole", paysync.PayProgress, "", channel.PayReport{State: channel.PayRefunded, Amount: ten, RefundedAmount: decimal.RequireFromString("10.0")},
+			paysync.PaySuccess, paysync.RefundFull, []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}},
+		{"refunded in part", paysync.PayFail, "", channel.PayReport{State: channel.PayRefunded, Amount: ten, RefundedAmount: decimal.RequireFromString("3")},
+			paysync.PaySuccess, paysync.RefundPartial, []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}},
+		{"refunded, amount not reported", paysync.PayProgress, "", channel.PayReport{State: channel.PayRefunded, Amount: ten},
+			paysync.PaySuccess, paysync.RefundPartial, []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}},
+		{"refunded, wrong amount", paysync.PayProgress, "", channel.PayReport{State: channel.PayRefunded, Amount: decimal.RequireFromString("11")},
+			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}},
+	}
+	for _, rs := range []paysync.RefundStatus{paysync.RefundRunning, paysync.RefundPartial, paysync.RefundFull} {
+		for _, c := range channel.PayStates() {
+			var an []paysync.AnomalyCode
+			if c != channel.PaySuccess && c != channel.PayRefunded {
+				an = []paysync.AnomalyCode{paysync.AnomalyRefundStatusConflict}
+			}
+			for _, l := range []paysync.PayStatus{paysync.PaySuccess, paysync.PayProgress} {
+				tests = append(tests, struct {
+					name      string
+					l         paysync.PayStatus
+					refund    paysync.RefundStatus
+					rep       channel.PayReport
+					to        paysync.PayStatus
+					newRefund paysync.RefundStatus
+					anomalies []paysync.AnomalyCode
+				}{"refund guard " + string(rs) + "/" + string(l) + "/" + string(c), l, rs,
+					channel.PayReport{State: c, Amount: ten}, l, rs, an})
+			}
+		}
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := testOrder(tc.l, now, false)
+			o.OutOrderNo = "T1"
+			if tc.refund != "" {
+				o.RefundStatus = tc.refund
+			}
+			a := payAnswer{rep: tc.rep}
+			d := decidePay(&o, &a, now)
+			assert.False(t, d.needClose)
+			assert.Equal(t, tc.to, d.to)
+			assert.Equal(t, tc.newRefund, d.refund)
+			assert.Equal(t, tc.anomalies, d.anomalies)
+		})
+	}
+}

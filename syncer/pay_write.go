@@ -1,0 +1,164 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/channel"
+	"github.com/paysync/paysync/repository"
+	"github.com/paysync/paysync/statemachine"
+)
+
+// writePay turns decision d into the order's next state and its records, and
+// commits them: one commit, version-checked, or the SyncRecord alone when the
+// order itself has nothing to change.
+func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer, d *payDecision, now time.Time, src paysync.Source, clientIP string) (PayResult, error) {
+	rep := &a.rep
+	next := o
+	next.Announced = o.Announced // replaced, never appended in place, below
+	rec := paysync.SyncRecord{
+		ID: s.newID(), TradeType: paysync.TradePay, TradeNo: o.OrderNo, BizNo: o.BizOrderNo,
+		OutNo: o.OutOrderNo, Channel: o.Channel, ChannelState: string(rep.State), Raw: rep.Raw,
+		Anomalies: d.anomalies, ClientIP: clientIP, Source: src, CreatedAt: now,
+	}
+	if rec.OutNo == "" {
+		rec.OutNo = rep.OutOrderNo
+	}
+	var e repository.Entries
+	dirty := false
+
+	if d.to != o.Status {
+		// The table decided; the machine guards. A refusal is a bug in the
+		// table, and nothing is written.
+		ev, ok := statemachine.PayEventFor(o.Status, d.to)
+		if !ok {
+			return PayResult{OrderStatus: o.Status}, paysync.Ef("syncer.writePay", paysync.ErrInvalidTransition,
+				"no transition "+string(o.Status)+" → "+string(d.to), nil)
+		}
+		if _, _, err := statemachine.Pay(ctx, o.Status, ev); err != nil {
+			return PayResult{OrderStatus: o.Status}, err
+		}
+		next.Status, next.RefundStatus = d.to, d.refund
+		switch d.to {
+		case paysync.PaySuccess:
+			if next.PaidAt.IsZero() && rep.PaidAt.IsZero() {
+				next.PaidAt = now
+			}
+		case paysync.PayClose:
+			next.ClosedAt = now
+		}
+		adj := paysync.AdjustRecord{
+			AdjustNo: s.newID().String(), TradeType: paysync.TradePay, TradeNo: o.OrderNo, Source: src,
+			Way: d.way, Before: string(o.Status), After: string(d.to), CreatedAt: now,
+		}
+		rec.Adjusted, rec.AdjustNo = true, adj.AdjustNo
+		e.Adjusts = []paysync.AdjustRecord{adj}
+		dirty = true
+	}
+	if d.fill {
+		if next.OutOrderNo == "" && rep.OutOrderNo != "" {
+			next.OutOrderNo, dirty = rep.OutOrderNo, true
+		}
+		if next.PaidAt.IsZero() && !rep.PaidAt.IsZero() {
+			next.PaidAt, dirty = rep.PaidAt.UTC().Truncate(time.Microsecond), true
+		}
+	}
+	var announce []paysync.AnomalyCode
+	for _, code := range d.anomalies {
+		if !next.HasAnnounced(code) {
+			announce = append(announce, code)
+		}
+	}
+	if len(announce) > 0 {
+		next.Announced = append(slices.Clip(next.Announced), announce...)
+		dirty = true
+	}
+	exhausted := false
+	if next.Scheduled() && !next.Schedule.Exhausted {
+		exhausted = s.reschedule(&next.Schedule, next.CreatedAt, next.ExpiredAt, now)
+		dirty = true
+	}
+	// Events last, so each payload shows the order as committed.
+	if rec.Adjusted {
+		e.Events = append(e.Events, s.payEvent(&next, d.event, "", now))
+	}
+	for _, code := range announce {
+		e.Events = append(e.Events, s.payEvent(&next, paysync.EventPayAnomaly, code, now))
+	}
+	if exhausted {
+		e.Events = append(e.Events, s.payEvent(&next, paysync.EventSyncExhausted, "", now))
+	}
+
+	res := PayResult{OrderStatus: next.Status, Adjusted: rec.Adjusted, ChannelState: rep.State,
+		Anomalies: d.anomalies, RecordID: rec.ID, Exhausted: exhausted}
+	if !dirty {
+		return PayResult{OrderStatus: o.Status, ChannelState: rep.State, Anomalies: d.anomalies, RecordID: rec.ID},
+			s.store.SaveSyncRecord(storeCtx(ctx), rec)
+	}
+	next.UpdatedAt = now
+	e.Sync = rec
+	if err := s.store.CommitPayOrder(storeCtx(ctx), next, e); err != nil {
+		return PayResult{OrderStatus: o.Status, ChannelState: rep.State}, err
+	}
+	return res, nil
+}
+
+// reschedule sets the next due time after a completed sync and reports
+// whether the schedule just ran out.
+func (s *Syncer) reschedule(sc *paysync.Schedule, created, expires, now time.Time) (exhausted bool) {
+	sc.Attempts++
+	due, ok := s.cfg.Schedule.Next(created, expires, now)
+	if !ok {
+		sc.Exhausted, sc.NextSyncAt = true, time.Time{}
+		return true
+	}
+	sc.NextSyncAt = due
+	return false
+}
+
+// payFailed records a sync whose outcome is unknown: the order's status is
+// untouched. A completed attempt still moves the order's due time, so a
+// channel that is down is not asked again at once; a rate-limited one keeps
+// its due time (it was never really asked).
+func (s *Syncer) payFailed(ctx context.Context, op string, o paysync.PayOrder, src paysync.Source, clientIP string, a *payAnswer, cause error) (PayResult, error) {
+	now := s.clock()
+	sentinel, keepDue := failureKind(cause)
+	if errors.Is(cause, channel.ErrRateLimited) {
+		s.limits.hold(o.Channel)
+	}
+	rec := paysync.SyncRecord{
+		ID: s.newID(), TradeType: paysync.TradePay, TradeNo: o.OrderNo, BizNo: o.BizOrderNo,
+		OutNo: o.OutOrderNo, Channel: o.Channel, ChannelState: string(a.rep.State), Raw: a.rep.Raw,
+		ErrorCode: string(sentinel.Code), ErrorMsg: cause.Error(), ClientIP: clientIP, Source: src, CreatedAt: now,
+	}
+	s.log.LogAttrs(ctx, slogWarn, "pay sync failed", attrStr("order_no", o.OrderNo), attrStr("channel", o.Channel),
+		attrStr("source", string(src)), attrErr(cause))
+	res := PayResult{OrderStatus: o.Status, ChannelState: a.rep.State, RecordID: rec.ID}
+	ret := paysync.E(op, sentinel, cause)
+	wctx := storeCtx(ctx)
+	if !keepDue && o.Scheduled() && !o.Schedule.Exhausted {
+		next := o
+		var e repository.Entries
+		if s.reschedule(&next.Schedule, next.CreatedAt, next.ExpiredAt, now) {
+			e.Events = append(e.Events, s.payEvent(&next, paysync.EventSyncExhausted, "", now))
+			res.Exhausted = true
+		}
+		next.UpdatedAt, e.Sync = now, rec
+		err := s.store.CommitPayOrder(wctx, next, e)
+		if err == nil {
+			return res, ret
+		}
+		res.Exhausted = false
+		if !errors.Is(err, paysync.ErrVersionConflict) {
+			return res, paysync.E(op, paysync.ErrInternal, errors.Join(cause, err))
+		}
+		// Someone else moved the order on; keep the record alone.
+	}
+	if err := s.store.SaveSyncRecord(wctx, rec); err != nil {
+		return res, paysync.E(op, paysync.ErrInternal, errors.Join(cause, err))
+	}
+	return res, ret
+}

@@ -1,0 +1,90 @@
+package syncer
+
+import (
+	"time"
+
+	"github.com/paysync/paysync"
+)
+
+// Schedule is the sweep table: age (measured from an order's CreatedAt) is
+// cut into steps, and within a step the order is due every Every. Steps are
+// in increasing Until; the schedule ends at the last Until.
+type Schedule struct {
+	Steps []Step
+}
+
+// Step makes an order due every Every while its age is at most Until.
+type Step struct {
+	Until time.Duration
+	Every time.Duration
+}
+
+// DefaultSchedule is DESIGN §8's table: first due at +1 min, then every
+// minute to 10 minutes, every 10 minutes to an hour, hourly to a day.
+func DefaultSchedule() Schedule {
+	return Schedule{Steps: []Step{
+		{Until: 10 * time.Minute, Every: time.Minute},
+		{Until: time.Hour, Every: 10 * time.Minute},
+		{Until: 24 * time.Hour, Every: time.Hour},
+	}}
+}
+
+// Validate returns an error wrapping paysync.ErrInvalidRequest unless the
+// schedule has steps with positive Every and strictly increasing Until.
+func (s Schedule) Validate() error {
+	bad := func(msg string) error { return paysync.Ef("syncer.Schedule", paysync.ErrInvalidRequest, msg, nil) }
+	if len(s.Steps) == 0 {
+		return bad("schedule has no steps")
+	}
+	var prev time.Duration
+	for _, st := range s.Steps {
+		if st.Every <= 0 {
+			return bad("step Every must be positive")
+		}
+		if st.Until <= prev {
+			return bad("step Until must increase")
+		}
+		prev = st.Until
+	}
+	return nil
+}
+
+// Next returns the first due time after now for an order created at created
+// that expires at expires (zero: never). ok is false when the table has
+// ended and no expiry is still ahead: the order leaves the schedule.
+//
+// Due times lie on a grid: within a step, the step's start plus multiples of
+// its Every. An expiry ahead of the next grid point comes first, so an order
+// is synced (and closed at the channel) when it expires.
+func (s Schedule) Next(created, expires, now time.Time) (due time.Time, ok bool) {
+	age := now.Sub(created)
+	var start time.Duration
+	for _, st := range s.Steps {
+		if age < st.Until {
+			k := time.Duration(0)
+			if age >= start {
+				k = (age-start)/st.Every + 1
+			}
+			off := start + k*st.Every
+			if off > st.Until {
+				off = st.Until
+			}
+			due, ok = created.Add(off), true
+			break
+		}
+		start = st.Until
+	}
+	if !expires.IsZero() && expires.After(now) && (!ok || expires.Before(due)) {
+		return expires, true
+	}
+	return due, ok
+}
+
+// First returns when a new order first falls due.
+func (s Schedule) First(created, expires time.Time) time.Time {
+	due, ok := s.Next(created, expires, created)
+	if !ok {
+		return created
+	}
+	return due
+}

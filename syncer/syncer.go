@@ -1,0 +1,71 @@
+package syncer
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/channel"
+	"github.com/paysync/paysync/repository"
+)
+
+// Syncer is the engine. It is safe for concurrent use; create one per host
+// with New and share it between the host's handlers, callbacks and sweeper.
+type Syncer struct {
+	cfg      Config
+	store    repository.Store
+	channels *channel.Registry
+	now      func() time.Time
+	newID    func() uuid.UUID
+	log      *slog.Logger
+
+	payLocks   *keyedLock
+	allocLocks *keyedLock
+	limits     *limiters
+}
+
+// New returns a Syncer for cfg, or an error wrapping paysync.ErrInvalidRequest
+// when cfg does not validate.
+func New(cfg Config) (*Syncer, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	return &Syncer{
+		cfg:        cfg,
+		store:      cfg.Store,
+		channels:   cfg.Channels,
+		now:        cfg.Clock,
+		newID:      cfg.NewID,
+		log:        cfg.Logger,
+		payLocks:   newKeyedLock(),
+		allocLocks: newKeyedLock(),
+		limits:     newLimiters(cfg.RateLimits, cfg.RateLimitBackoff),
+	}, nil
+}
+
+// Owner returns the name this Syncer puts on its leases.
+func (s *Syncer) Owner() string { return s.cfg.Owner }
+
+// Schedule returns the sweep schedule in use.
+func (s *Syncer) Schedule() Schedule { return s.cfg.Schedule }
+
+// clock returns the current time in the form stores keep (UTC, µs), so a
+// value the engine computes compares equal to the value read back.
+func (s *Syncer) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// storeCtx is the context for writes once a channel answer is in hand: the
+// answer's SyncRecord is written even when the caller has gone.
+func storeCtx(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
+func (s *Syncer) sourceOf(src paysync.Source, def paysync.Source, op string) (paysync.Source, error) {
+	if src == "" {
+		return def, nil
+	}
+	if !src.Valid() {
+		return "", paysync.Ef(op, paysync.ErrInvalidRequest, "unknown source "+string(src), nil)
+	}
+	return src, nil
+}

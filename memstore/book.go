@@ -1,0 +1,214 @@
+package memstore
+
+import (
+	"math"
+	"time"
+
+	"github.com/paysync/paysync"
+)
+
+// kind tells a book how to reach the parts of an order it indexes.
+type kind[O any] struct {
+	notFound *paysync.Error
+	numbers  func(*O) (no, biz string)
+	schedule func(*O) *paysync.Schedule
+	version  func(*O) *int64
+}
+
+// place is where an order sits in a book's schedule indexes.
+type place uint8
+
+const (
+	unscheduled place = iota // out of the schedule: in no index
+	waiting                  // in the schedule, in the due index
+	leased                   // in the schedule, in the lease index
+)
+
+type entry[O any] struct {
+	order O      // owned by the store: never handed out, only copies of it
+	id    uint32 // the order's position in book.entries
+	place place  // which index holds the order
+	at    int64  // the order's time in that index, unix microseconds
+}
+
+// book holds the orders of one kind with their indexes. It does no locking
+// and no copying: Store does both.
+//
+// An order in the schedule is in exactly one of two indexes. The due index
+// holds orders by (NextSyncAt, number); the lease index holds leased orders
+// by (LeaseUntil, number). A claim first moves the leases that ended back to
+// the due index, then takes due orders from its low end, so its cost grows
+// with the leases that ended and the orders it hands out, never with the
+// orders stored or leased.
+type book[O any] struct {
+	kind    kind[O]
+	entries []*entry[O] // by id: the indexes hold ids, not pointers
+	byNo    map[string]*entry[O]
+	byBiz   map[string]*entry[O]
+	due     btree // ties broken by number, as claims hand orders out
+	leases  btree // ties broken by id: only the time matters
+}
+
+func newBook[O any](k kind[O]) *book[O] {
+	b := &book[O]{kind: k, byNo: make(map[string]*entry[O]), byBiz: make(map[string]*entry[O])}
+	b.due.tie = func(x, y uint32) bool {
+		xno, _ := k.numbers(&b.entries[x].order)
+		yno, _ := k.numbers(&b.entries[y].order)
+		return xno < yno
+	}
+	return b
+}
+
+// lookup returns the entry of the order with system number no.
+func (b *book[O]) lookup(op, no string) (*entry[O], error) {
+	if e, ok := b.byNo[no]; ok {
+		return e, nil
+	}
+	return nil, paysync.E(op, b.kind.notFound, nil)
+}
+
+// lookupBiz returns the entry of the order with merchant number biz.
+func (b *book[O]) lookupBiz(op, biz string) (*entry[O], error) {
+	if e, ok := b.byBiz[biz]; ok {
+		return e, nil
+	}
+	return nil, paysync.E(op, b.kind.notFound, nil)
+}
+
+// add stores o, which the caller prepared: a copy of its own, Version 1, no
+// lease, NextSyncAt set when inSchedule. It returns ErrDuplicate when either
+// number is taken.
+func (b *book[O]) add(op string, o O, inSchedule bool) error {
+	no, biz := b.kind.numbers(&o)
+	if _, ok := b.byNo[no]; ok {
+		return paysync.Ef(op, paysync.ErrDuplicate, "system number "+no+" is taken", nil)
+	}
+	if _, ok := b.byBiz[biz]; ok {
+		return paysync.Ef(op, paysync.ErrDuplicate, "merchant number "+biz+" is taken", nil)
+	}
+	if len(b.entries) == math.MaxUint32 {
+		return paysync.Ef(op, paysync.ErrInternal, "the store is full", nil)
+	}
+	e := &entry[O]{order: o, id: uint32(len(b.entries))}
+	b.entries = append(b.entries, e)
+	b.byNo[no] = e
+	b.byBiz[biz] = e
+	if inSchedule {
+		b.wait(e)
+	}
+	return nil
+}
+
+// check returns the entry o would replace: ErrNotFound when there is none,
+// ErrVersionConflict when its version is not o's.
+func (b *book[O]) check(op string, o *O) (*entry[O], error) {
+	no, _ := b.kind.numbers(o)
+	e, err := b.lookup(op, no)
+	if err != nil {
+		return nil, err
+	}
+	if *b.kind.version(&e.order) != *b.kind.version(o) {
+		return nil, paysync.E(op, paysync.ErrVersionConflict, nil)
+	}
+	return e, nil
+}
+
+// replace makes o, which the caller prepared and checked, the new state of
+// e: the next version, with the store's lease kept while o stays in the
+// schedule and dropped when it leaves.
+func (b *book[O]) replace(e *entry[O], o O, inSchedule bool) {
+	*b.kind.version(&o) = *b.kind.version(&e.order) + 1
+	s, old := b.kind.schedule(&o), b.kind.schedule(&e.order)
+	s.LeaseOwner, s.LeaseUntil = "", time.Time{}
+	if !inSchedule {
+		b.unindex(e)
+		e.order = o
+		return
+	}
+	s.LeaseOwner, s.LeaseUntil = old.LeaseOwner, old.LeaseUntil
+	if e.place == leased {
+		// The lease index is keyed by LeaseUntil, which did not change; the
+		// new NextSyncAt is used when the lease ends.
+		e.order = o
+		return
+	}
+	b.unindex(e)
+	e.order = o
+	b.wait(e)
+}
+
+// claim leases up to limit due orders to owner and returns them in due order.
+func (b *book[O]) claim(now, until time.Time, owner string, limit int) []*entry[O] {
+	nowKey := now.UnixMicro()
+	for {
+		it, ok := b.leases.Min()
+		if !ok || it.at > nowKey {
+			break
+		}
+		e := b.entries[it.id]
+		b.unindex(e)
+		b.wait(e)
+	}
+	out := make([]*entry[O], 0, min(limit, b.due.Len()))
+	b.due.Ascend(func(it item) bool {
+		if it.at > nowKey {
+			return false
+		}
+		// An order whose lease ended at a later claim's now is back in the
+		// due index with its lease still set: at this earlier now it is
+		// still leased. Only clocks that disagree get here.
+		if e := b.entries[it.id]; !b.kind.schedule(&e.order).Leased(now) {
+			out = append(out, e)
+		}
+		return len(out) < limit
+	})
+	for _, e := range out {
+		b.unindex(e)
+		s := b.kind.schedule(&e.order)
+		s.LeaseOwner, s.LeaseUntil = owner, until
+		b.lease(e)
+	}
+	return out
+}
+
+// release drops owner's leases on the orders numbered nos.
+func (b *book[O]) release(owner string, nos []string) {
+	for _, no := range nos {
+		e, ok := b.byNo[no]
+		if !ok {
+			continue
+		}
+		s := b.kind.schedule(&e.order)
+		if owner == "" || s.LeaseOwner != owner {
+			continue
+		}
+		s.LeaseOwner, s.LeaseUntil = "", time.Time{}
+		if e.place == leased {
+			b.unindex(e)
+			b.wait(e)
+		}
+	}
+}
+
+// wait puts e in the due index.
+func (b *book[O]) wait(e *entry[O]) {
+	e.place, e.at = waiting, b.kind.schedule(&e.order).NextSyncAt.UnixMicro()
+	b.due.Insert(item{at: e.at, id: e.id})
+}
+
+// lease puts e in the lease index.
+func (b *book[O]) lease(e *entry[O]) {
+	e.place, e.at = leased, b.kind.schedule(&e.order).LeaseUntil.UnixMicro()
+	b.leases.Insert(item{at: e.at, id: e.id})
+}
+
+// unindex takes e out of whichever index holds it.
+func (b *book[O]) unindex(e *entry[O]) {
+	switch e.place {
+	case waiting:
+		b.due.Delete(item{at: e.at, id: e.id})
+	case leased:
+		b.leases.Delete(item{at: e.at, id: e.id})
+	}
+	e.place, e.at = unscheduled, 0
+}

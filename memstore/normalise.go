@@ -1,0 +1,89 @@
+package memstore
+
+import (
+	"slices"
+	"time"
+
+	"github.com/paysync/paysync"
+)
+
+// Values are normalised on the way in, into copies of the store's own: times
+// to UTC microseconds, as PostgreSQL keeps them, so a host moving from this
+// store to a database sees the same values. Decimals are not copied: their
+// methods never change a value in place.
+
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// payIn returns the copy of o the store keeps, and whether it is in the
+// schedule. A zero NextSyncAt in the schedule becomes dueAt (CreatedAt on a
+// create, UpdatedAt on a commit); out
+// of the schedule NextSyncAt is cleared. The lease fields are cleared: only
+// the book writes them.
+func payIn(o paysync.PayOrder, dueAt time.Time) (paysync.PayOrder, bool) {
+	o = o.Clone()
+	o.ExpiredAt = utc(o.ExpiredAt)
+	o.PaidAt = utc(o.PaidAt)
+	o.ClosedAt = utc(o.ClosedAt)
+	o.CreatedAt = utc(o.CreatedAt)
+	o.UpdatedAt = utc(o.UpdatedAt)
+	in := o.Scheduled() && !o.Schedule.Exhausted
+	o.Schedule = scheduleIn(o.Schedule, in, dueAt)
+	return o, in
+}
+
+// allocationIn is payIn for allocation orders.
+func allocationIn(o paysync.AllocationOrder, dueAt time.Time) (paysync.AllocationOrder, bool) {
+	o = o.Clone()
+	for i := range o.Receivers {
+		o.Receivers[i].FinishedAt = utc(o.Receivers[i].FinishedAt)
+	}
+	o.FinishedAt = utc(o.FinishedAt)
+	o.CreatedAt = utc(o.CreatedAt)
+	o.UpdatedAt = utc(o.UpdatedAt)
+	in := o.Scheduled() && !o.Schedule.Exhausted
+	o.Schedule = scheduleIn(o.Schedule, in, dueAt)
+	return o, in
+}
+
+func scheduleIn(s paysync.Schedule, in bool, dueAt time.Time) paysync.Schedule {
+	s.LeaseOwner, s.LeaseUntil = "", time.Time{}
+	switch {
+	case !in:
+		s.NextSyncAt = time.Time{}
+	case s.NextSyncAt.IsZero():
+		s.NextSyncAt = utc(dueAt)
+	default:
+		s.NextSyncAt = utc(s.NextSyncAt)
+	}
+	return s
+}
+
+func syncIn(r paysync.SyncRecord) paysync.SyncRecord {
+	r.Raw = slices.Clone(r.Raw)
+	r.Anomalies = slices.Clone(r.Anomalies)
+	r.CreatedAt = utc(r.CreatedAt)
+	return r
+}
+
+func syncOut(r paysync.SyncRecord) paysync.SyncRecord {
+	r.Raw = slices.Clone(r.Raw)
+	r.Anomalies = slices.Clone(r.Anomalies)
+	return r
+}
+
+func adjustIn(r paysync.AdjustRecord) paysync.AdjustRecord {
+	r.CreatedAt = utc(r.CreatedAt)
+	return r
+}
+
+func eventIn(e paysync.Event) paysync.Event {
+	e.Payload = slices.Clone(e.Payload)
+	e.CreatedAt = utc(e.CreatedAt)
+	e.DeliveredAt = utc(e.DeliveredAt)
+	return e
+}
+
+func eventOut(e paysync.Event) paysync.Event {
+	e.Payload = slices.Clone(e.Payload)
+	return e
+}

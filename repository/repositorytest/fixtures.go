@@ -1,0 +1,125 @@
+package repositorytest
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/repository"
+	"github.com/shopspring/decimal"
+)
+
+// NewPayOrder returns a valid pay order numbered orderNo (merchant number
+// "biz-"+orderNo): 10.50 CNY in progress on channel "wechat", created and
+// due at at, expiring two hours later, Version 0.
+func NewPayOrder(orderNo string, at time.Time) paysync.PayOrder {
+	return paysync.PayOrder{
+		OrderNo:      orderNo,
+		BizOrderNo:   "biz-" + orderNo,
+		OutOrderNo:   "wx-" + orderNo,
+		Channel:      "wechat",
+		Amount:       decimal.New(1050, -2),
+		Currency:     paysync.DefaultCurrency,
+		Status:       paysync.PayProgress,
+		RefundStatus: paysync.RefundNone,
+		ExpiredAt:    at.Add(2 * time.Hour),
+		CreatedAt:    at,
+		UpdatedAt:    at,
+		Schedule:     paysync.Schedule{NextSyncAt: at},
+	}
+}
+
+// NewAllocationOrder returns a valid allocation order numbered allocationNo
+// (merchant number "biz-"+allocationNo) of pay order "pay-"+allocationNo:
+// 10.00 split 6.00 + 4.00 between two pending receivers, processing on
+// channel "wechat", created and due at at, Version 0.
+func NewAllocationOrder(allocationNo string, at time.Time) paysync.AllocationOrder {
+	return paysync.AllocationOrder{
+		AllocationNo:    allocationNo,
+		BizAllocationNo: "biz-" + allocationNo,
+		OrderNo:         "pay-" + allocationNo,
+		OutOrderNo:      "wx-pay-" + allocationNo,
+		Channel:         "wechat",
+		Amount:          decimal.New(1000, -2),
+		Status:          paysync.AllocProcessing,
+		Result:          paysync.AllocAllPending,
+		Receivers: []paysync.AllocationReceiver{
+			{ReceiverNo: allocationNo + "-1", ReceiverType: "merchant_no", Account: "1900000001",
+				Name: "Shop One", Amount: decimal.New(600, -2), Result: paysync.ReceiverPending},
+			{ReceiverNo: allocationNo + "-2", ReceiverType: "openid", Account: "o-abc",
+				Name: "Courier", Amount: decimal.New(400, -2), Result: paysync.ReceiverPending},
+		},
+		CreatedAt: at,
+		UpdatedAt: at,
+		Schedule:  paysync.Schedule{NextSyncAt: at},
+	}
+}
+
+// NewSyncRecord returns a sync record with a new uuid v7 of a sweep that
+// found trade tradeNo in progress at at.
+func NewSyncRecord(tradeType paysync.TradeType, tradeNo string, at time.Time) paysync.SyncRecord {
+	return paysync.SyncRecord{
+		ID:           newID(),
+		TradeType:    tradeType,
+		TradeNo:      tradeNo,
+		BizNo:        "biz-" + tradeNo,
+		OutNo:        "wx-" + tradeNo,
+		Channel:      "wechat",
+		ChannelState: "progress",
+		Raw:          []byte(`<xml><trade_state>NOTPAY</trade_state></xml>`),
+		Source:       paysync.SourceSweep,
+		CreatedAt:    at,
+	}
+}
+
+// NewAdjustRecord returns an adjust record with a new unique number of trade
+// tradeNo moving from progress to success at at.
+func NewAdjustRecord(tradeType paysync.TradeType, tradeNo string, at time.Time) paysync.AdjustRecord {
+	return paysync.AdjustRecord{
+		AdjustNo:  "adj-" + newID().String(),
+		TradeType: tradeType,
+		TradeNo:   tradeNo,
+		Source:    paysync.SourceSweep,
+		Way:       paysync.WayPaySuccess,
+		Before:    string(paysync.PayProgress),
+		After:     string(paysync.PaySuccess),
+		CreatedAt: at,
+	}
+}
+
+// NewEvent returns an undelivered event of type typ with a new uuid v7 about
+// trade tradeNo, created at at.
+func NewEvent(typ paysync.EventType, tradeType paysync.TradeType, tradeNo string, at time.Time) paysync.Event {
+	return paysync.Event{
+		ID:        newID(),
+		Type:      typ,
+		TradeType: tradeType,
+		TradeNo:   tradeNo,
+		// One key and jsonb's spacing, so a store keeping JSON as jsonb
+		// gives back the same bytes.
+		Payload:   []byte(`{"tradeNo": "` + tradeNo + `"}`),
+		CreatedAt: at,
+	}
+}
+
+// NewEntries returns what a commit of one status change of trade tradeNo at
+// at stores: a sync record, an adjust record and a status event, all with new
+// ids.
+func NewEntries(tradeType paysync.TradeType, tradeNo string, at time.Time) repository.Entries {
+	typ := paysync.EventPaySuccess
+	if tradeType == paysync.TradeAllocation {
+		typ = paysync.EventAllocationEnd
+	}
+	sync := NewSyncRecord(tradeType, tradeNo, at)
+	adjust := NewAdjustRecord(tradeType, tradeNo, at)
+	sync.Adjusted, sync.AdjustNo = true, adjust.AdjustNo
+	return repository.Entries{
+		Sync:    sync,
+		Adjusts: []paysync.AdjustRecord{adjust},
+		Events:  []paysync.Event{NewEvent(typ, tradeType, tradeNo, at)},
+	}
+}
+
+// newID returns a uuid v7. Reading the system's random source does not fail
+// on any platform Go supports, so Must never panics here.
+func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }

@@ -51,7 +51,10 @@ func decideAllocation(o *paysync.AllocationOrder, rep *channel.AllocationReport,
 			r.OutDetailID, d.learned = e.OutDetailID, true
 		}
 		if r.Result.Final() {
-			if string(e.State) != string(r.Result) {
+			// A pending answer is a stale one (a host that lost a version
+			// race re-decides with what it asked earlier); only another
+			// final result contradicts.
+			if e.State != channel.ReceiverPending && string(e.State) != string(r.Result) {
 				d.note(paysync.AnomalyReceiverResultConflict)
 			}
 			continue

@@ -10,10 +10,30 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// TestDecidePayTable covers every cell of DESIGN §6's table, expired and
-// not, and the close outcomes that feed back into it.
-func TestDecidePayTable(t *testing.T) {
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+// payCell is one cell of DESIGN §6's table: local status, channel state,
+// expiry and (when the table closes at the channel) the close outcome.
+type payCell struct {
+	l       paysync.PayStatus
+	c       channel.PayState
+	expired bool
+	answer  payAnswer // close outcome already known
+	want    payWant
+}
+
+func (tc payCell) name() string {
+	n := string(tc.l) + "/" + string(tc.c)
+	if tc.expired {
+		n += "/expired"
+	}
+	if tc.answer.closeTried || tc.answer.closeUnsupported {
+		n += "/close-known"
+	}
+	return n
+}
+
+// payTableCells lists every cell of the table, expired and not, and the
+// cells that follow each close outcome.
+func payTableCells() []payCell {
 	same := func(l paysync.PayStatus) payWant { return payWant{to: l} }
 	anomaly := func(l paysync.PayStatus, c ...paysync.AnomalyCode) payWant { return payWant{to: l, anomalies: c} }
 	succ := payWant{to: paysync.PaySuccess, way: paysync.WayPaySuccess, event: paysync.EventPaySuccess}
@@ -27,16 +47,9 @@ func TestDecidePayTable(t *testing.T) {
 		refund: paysync.RefundFull, anomalies: []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}}
 	askClose := payWant{needClose: true}
 
-	type cell struct {
-		l       paysync.PayStatus
-		c       channel.PayState
-		expired bool
-		answer  payAnswer // close outcome already known
-		want    payWant
-	}
-	var cells []cell
+	var cells []payCell
 	add := func(l paysync.PayStatus, c channel.PayState, expired bool, w payWant) {
-		cells = append(cells, cell{l: l, c: c, expired: expired, want: w})
+		cells = append(cells, payCell{l: l, c: c, expired: expired, want: w})
 	}
 	for _, l := range []paysync.PayStatus{paysync.PayProgress, paysync.PayWait} {
 		for _, exp := range []bool{false, true} {
@@ -93,28 +106,28 @@ func TestDecidePayTable(t *testing.T) {
 				noClose.anomalies = []paysync.AnomalyCode{paysync.AnomalyCloseUnsupported}
 			}
 			cells = append(cells,
-				cell{l: l, c: c, expired: true, answer: closed, want: closeGW},
-				cell{l: l, c: c, expired: true, answer: unsupported, want: noClose})
+				payCell{l: l, c: c, expired: true, answer: closed, want: closeGW},
+				payCell{l: l, c: c, expired: true, answer: unsupported, want: noClose})
 		}
 	}
 	cells = append(cells,
-		cell{l: paysync.PayWait, c: channel.PayProgress, expired: true, answer: refused, want: progress},
-		cell{l: paysync.PayProgress, c: channel.PayProgress, expired: true, answer: refused, want: same(paysync.PayProgress)})
+		payCell{l: paysync.PayWait, c: channel.PayProgress, expired: true, answer: refused, want: progress},
+		payCell{l: paysync.PayProgress, c: channel.PayProgress, expired: true, answer: refused, want: same(paysync.PayProgress)})
 	for _, l := range []paysync.PayStatus{paysync.PayClose, paysync.PayCancel} {
 		cells = append(cells,
-			cell{l: l, c: channel.PayProgress, answer: closed, want: same(l)},
-			cell{l: l, c: channel.PayProgress, answer: unsupported, want: anomaly(l, paysync.AnomalyCloseUnsupported)})
+			payCell{l: l, c: channel.PayProgress, answer: closed, want: same(l)},
+			payCell{l: l, c: channel.PayProgress, answer: unsupported, want: anomaly(l, paysync.AnomalyCloseUnsupported)})
 	}
 
-	for _, tc := range cells {
-		name := string(tc.l) + "/" + string(tc.c)
-		if tc.expired {
-			name += "/expired"
-		}
-		if tc.answer.closeTried || tc.answer.closeUnsupported {
-			name += "/close-known"
-		}
-		t.Run(name, func(t *testing.T) {
+	return cells
+}
+
+// TestDecidePayTable covers every cell of DESIGN §6's table, expired and
+// not, and the close outcomes that feed back into it.
+func TestDecidePayTable(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	for _, tc := range payTableCells() {
+		t.Run(tc.name(), func(t *testing.T) {
 			o := testOrder(tc.l, now, tc.expired)
 			a := tc.answer
 			a.rep = channel.PayReport{State: tc.c, OrderNo: o.OrderNo, Amount: o.Amount, Currency: "CNY",

@@ -1,0 +1,122 @@
+package syncer
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/channel"
+	"github.com/paysync/paysync/channel/channeltest"
+	"github.com/paysync/paysync/memstore"
+	"github.com/paysync/paysync/repository"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+// testClock is a settable clock shared by a test's Syncers and fake channel.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
+
+func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+// env is one test's world: a store, a fake channel named "test", a clock and
+// a Syncer over them.
+type env struct {
+	t     testing.TB
+	ctx   context.Context
+	clock *testClock
+	store *memstore.Store
+	ch    *channeltest.Channel
+	reg   *channel.Registry
+	s     *Syncer
+}
+
+var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+func newEnv(t testing.TB, tune ...func(*Config)) *env {
+	clock := &testClock{now: t0}
+	e := &env{t: t, ctx: context.Background(), clock: clock, store: memstore.New(),
+		ch: channeltest.New(channeltest.Config{Now: clock.Now})}
+	e.reg = channel.NewRegistry(e.ch)
+	e.s = e.syncer(tune...)
+	return e
+}
+
+// syncer returns another Syncer (another host) on the same store and channel.
+func (e *env) syncer(tune ...func(*Config)) *Syncer {
+	cfg := Config{Store: e.store, Channels: e.reg, Clock: e.clock.Now}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	s, err := New(cfg)
+	require.NoError(e.t, err)
+	return s
+}
+
+// pay creates a pay order in the store: 10.00 CNY on channel "test",
+// created an hour before the clock, expiring an hour after it, due now.
+func (e *env) pay(no string, st paysync.PayStatus, tune ...func(*paysync.PayOrder)) paysync.PayOrder {
+	now := e.clock.Now()
+	o := paysync.PayOrder{OrderNo: no, BizOrderNo: "biz-" + no, Channel: "test", Amount: decimal.RequireFromString("10.00"),
+		Currency: "CNY", Status: st, RefundStatus: paysync.RefundNone, CreatedAt: now.Add(-time.Hour),
+		UpdatedAt: now.Add(-time.Hour), ExpiredAt: now.Add(time.Hour)}
+	o.Schedule.NextSyncAt = now
+	for _, f := range tune {
+		f(&o)
+	}
+	require.NoError(e.t, e.store.CreatePayOrder(e.ctx, o))
+	got, err := e.store.GetPayOrder(e.ctx, no)
+	require.NoError(e.t, err)
+	return got
+}
+
+func expired(o *paysync.PayOrder) { o.ExpiredAt = o.CreatedAt.Add(30 * time.Minute) }
+
+func (e *env) order(no string) paysync.PayOrder {
+	o, err := e.store.GetPayOrder(e.ctx, no)
+	require.NoError(e.t, err)
+	return o
+}
+
+func (e *env) syncs(trade paysync.TradeType, no string) []paysync.SyncRecord {
+	rs, err := e.store.ListSyncRecords(e.ctx, repository.RecordFilter{TradeType: trade, TradeNo: no})
+	require.NoError(e.t, err)
+	return rs
+}
+
+func (e *env) adjusts(trade paysync.TradeType, no string) []paysync.AdjustRecord {
+	rs, err := e.store.ListAdjustRecords(e.ctx, repository.RecordFilter{TradeType: trade, TradeNo: no})
+	require.NoError(e.t, err)
+	return rs
+}
+
+func (e *env) events(trade paysync.TradeType, no string) []paysync.Event {
+	evs, err := e.store.ListEvents(e.ctx, repository.EventFilter{TradeType: trade, TradeNo: no})
+	require.NoError(e.t, err)
+	return evs
+}
+
+func eventTypes(evs []paysync.Event) []paysync.EventType {
+	out := make([]paysync.EventType, len(evs))
+	for i, ev := range evs {
+		out[i] = ev.Type
+	}
+	return out
+}
+
+// queryOnly hides the fake's PayCloser: a channel that cannot close trades.
+type queryOnly struct{ ch *channeltest.Channel }
+
+func (q queryOnly) Name() string { return q.ch.Name() }
+
+func (q queryOnly) QueryPay(ctx context.Context, o paysync.PayOrder) (channel.PayReport, error) {
+	return q.ch.QueryPay(ctx, o)
+}

@@ -1,0 +1,387 @@
+package syncer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/channel"
+	"github.com/paysync/paysync/channel/channeltest"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSyncPayTable runs every cell of DESIGN §6's table through the engine:
+// store, fake channel and commit, and checks what was written.
+func TestSyncPayTable(t *testing.T) {
+	for _, tc := range payTableCells() {
+		if tc.answer.closeTried || tc.answer.closeUnsupported {
+			continue // close outcomes have their own test below
+		}
+		t.Run(tc.name(), func(t *testing.T) {
+			e := newEnv(t)
+			tune := []func(*paysync.PayOrder){}
+			if tc.expired {
+				tune = append(tune, expired)
+			}
+			o := e.pay("O1", tc.l, tune...)
+			rep := channeltest.Report(o, tc.c)
+			rep.RefundedAmount = o.Amount
+			e.ch.SetPay(o.OrderNo, rep)
+
+			res, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1", ClientIP: "10.0.0.1"})
+			require.NoError(t, err)
+
+			want := tc.want
+			if want.needClose { // the fake closes a waiting trade: the table's close@gw
+				want = payWant{to: tc.l}
+				if tc.l == paysync.PayProgress || tc.l == paysync.PayWait {
+					want = payWant{to: paysync.PayClose, way: paysync.WayPayCloseGateway, event: paysync.EventPayClosed}
+				}
+				assert.Equal(t, 1, e.ch.Closes("O1"), "closed at the channel once")
+			} else {
+				assert.Zero(t, e.ch.Closes("O1"), "no close at the channel")
+			}
+			got := e.order("O1")
+			assert.Equal(t, want.to, got.Status)
+			assert.Equal(t, want.to, res.OrderStatus)
+			assert.Equal(t, tc.c, res.ChannelState)
+			assert.ElementsMatch(t, want.anomalies, res.Anomalies)
+
+			changed := want.to != tc.l
+			assert.Equal(t, changed, res.Adjusted)
+			adj := e.adjusts(paysync.TradePay, "O1")
+			syncs := e.syncs(paysync.TradePay, "O1")
+			require.Len(t, syncs, 1)
+			assert.Equal(t, res.RecordID, syncs[0].ID)
+			assert.Equal(t, "10.0.0.1", syncs[0].ClientIP)
+			assert.Equal(t, paysync.SourceAPI, syncs[0].Source)
+			assert.Equal(t, changed, syncs[0].Adjusted)
+			var statusEvents, anomalyEvents []paysync.EventType
+			for _, ev := range e.events(paysync.TradePay, "O1") {
+				if ev.Type.IsStatus() {
+					statusEvents = append(statusEvents, ev.Type)
+				} else if ev.Type == paysync.EventPayAnomaly {
+					anomalyEvents = append(anomalyEvents, ev.Type)
+				}
+			}
+			assert.Len(t, anomalyEvents, len(want.anomalies), "one anomaly event per code")
+			if changed {
+				require.Len(t, adj, 1)
+				assert.Equal(t, want.way, adj[0].Way)
+				assert.Equal(t, string(tc.l), adj[0].Before)
+				assert.Equal(t, string(want.to), adj[0].After)
+				assert.Equal(t, adj[0].AdjustNo, syncs[0].AdjustNo)
+				assert.Equal(t, []paysync.EventType{want.event}, statusEvents)
+				assert.Equal(t, o.Version+1, got.Version)
+			} else {
+				assert.Empty(t, adj)
+				assert.Empty(t, statusEvents)
+			}
+			if changed && want.to == paysync.PaySuccess {
+				assert.False(t, got.PaidAt.IsZero(), "PaidAt set")
+				assert.Equal(t, rep.OutOrderNo, got.OutOrderNo, "OutOrderNo learned from the channel")
+			}
+		})
+	}
+}
+
+func TestSyncPayCloseOutcomes(t *testing.T) {
+	tests := []struct {
+		name    string
+		outcome channeltest.CloseOutcome
+		noClose bool
+		want    paysync.PayStatus
+		way     paysync.AdjustWay
+		wantErr error
+		anomaly paysync.AnomalyCode
+	}{
+		{"closed", channeltest.CloseOK, false, paysync.PayClose, paysync.WayPayCloseGateway, nil, ""},
+		{"not exist is closed", channeltest.CloseNotExist, false, paysync.PayClose, paysync.WayPayCloseGateway, nil, ""},
+		{"already paid: query again", channeltest.CloseAlreadyPaid, false, paysync.PaySuccess, paysync.WayPaySuccess, nil, ""},
+		{"error: nothing changes", channeltest.CloseError, false, paysync.PayProgress, "", paysync.ErrChannelUnavailable, ""},
+		{"no closer: anomaly", 0, true, paysync.PayProgress, "", nil, paysync.AnomalyCloseUnsupported},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			if tc.noClose {
+				e.reg = channel.NewRegistry(queryOnly{e.ch})
+				e.s = e.syncer()
+			}
+			o := e.pay("O1", paysync.PayProgress, expired)
+			e.ch.SetClose(o.OrderNo, tc.outcome)
+
+			res, err := e.s.SyncPay(e.ctx, PayRequest{BizOrderNo: o.BizOrderNo})
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+				assert.Equal(t, paysync.CodeUnavailable, paysync.ErrorCode(err))
+			} else {
+				require.NoError(t, err)
+			}
+			got := e.order("O1")
+			assert.Equal(t, tc.want, got.Status)
+			assert.Equal(t, tc.want, res.OrderStatus)
+			adj := e.adjusts(paysync.TradePay, "O1")
+			if tc.way == "" {
+				assert.Empty(t, adj)
+			} else {
+				require.Len(t, adj, 1)
+				assert.Equal(t, tc.way, adj[0].Way)
+			}
+			syncs := e.syncs(paysync.TradePay, "O1")
+			require.Len(t, syncs, 1, "one SyncRecord, whatever happened")
+			if tc.wantErr != nil {
+				assert.Equal(t, string(paysync.CodeUnavailable), syncs[0].ErrorCode)
+				assert.NotEmpty(t, syncs[0].ErrorMsg)
+			}
+			if tc.anomaly != "" {
+				assert.Equal(t, []paysync.AnomalyCode{tc.anomaly}, res.Anomalies)
+				assert.Equal(t, []paysync.AnomalyCode{tc.anomaly}, syncs[0].Anomalies)
+			}
+		})
+	}
+}
+
+// TestSyncPayClosedReopened: a closed order the channel still shows waiting
+// is closed there again; the local order stays closed.
+func TestSyncPayClosedReopened(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("O1", paysync.PayClose)
+	e.ch.SetPay(o.OrderNo, channeltest.Report(o, channel.PayProgress))
+	res, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+	require.NoError(t, err)
+	assert.Equal(t, paysync.PayClose, res.OrderStatus)
+	assert.False(t, res.Adjusted)
+	assert.Equal(t, 1, e.ch.Closes("O1"))
+	truth, _ := e.ch.Truth("O1")
+	assert.Equal(t, channel.PayClosed, truth.State)
+}
+
+func TestSyncPayLookupsAndErrors(t *testing.T) {
+	e := newEnv(t)
+	e.pay("O1", paysync.PayProgress)
+	e.pay("O2", paysync.PayProgress, func(o *paysync.PayOrder) { o.BizOrderNo = "B2" })
+	e.pay("W1", paysync.PayWait, func(o *paysync.PayOrder) { o.Channel = "" })
+	e.pay("X1", paysync.PayProgress, func(o *paysync.PayOrder) { o.Channel = "nowhere" })
+
+	res, err := e.s.SyncPay(e.ctx, PayRequest{BizOrderNo: "B2"})
+	require.NoError(t, err)
+	assert.Len(t, e.syncs(paysync.TradePay, "O2"), 1, "found by merchant number")
+	assert.Equal(t, paysync.PayProgress, res.OrderStatus)
+
+	_, err = e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1", BizOrderNo: "B2"})
+	require.NoError(t, err)
+	assert.Len(t, e.syncs(paysync.TradePay, "O1"), 1, "OrderNo wins when both are given")
+	assert.Len(t, e.syncs(paysync.TradePay, "O2"), 1)
+
+	tests := []struct {
+		name string
+		req  PayRequest
+		want *paysync.Error
+		code paysync.Code
+	}{
+		{"no number", PayRequest{}, paysync.ErrInvalidRequest, paysync.CodeInvalid},
+		{"bad source", PayRequest{OrderNo: "O1", Source: "cron"}, paysync.ErrInvalidRequest, paysync.CodeInvalid},
+		{"missing order", PayRequest{OrderNo: "nope"}, paysync.ErrOrderNotFound, paysync.CodeNotFound},
+		{"missing biz order", PayRequest{BizOrderNo: "nope"}, paysync.ErrOrderNotFound, paysync.CodeNotFound},
+		{"wait without channel", PayRequest{OrderNo: "W1"}, paysync.ErrOrderNotStarted, paysync.CodeState},
+		{"unknown channel", PayRequest{OrderNo: "X1"}, paysync.ErrUnknownChannel, paysync.CodeInternal},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := e.s.SyncPay(e.ctx, tc.req)
+			require.ErrorIs(t, err, tc.want)
+			assert.Equal(t, tc.code, paysync.ErrorCode(err))
+		})
+	}
+	_, err = e.s.SyncPay(e.ctx, PayRequest{OrderNo: "nope"})
+	assert.Equal(t, "支付订单不存在", paysync.ErrorMessage(err))
+	assert.Empty(t, e.syncs(paysync.TradePay, "W1"))
+	assert.Empty(t, e.syncs(paysync.TradePay, "X1"))
+}
+
+// TestSyncPayChannelError: an unknown answer never changes the order; the
+// SyncRecord says why and the error wraps both sentinel and cause.
+func TestSyncPayChannelError(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("O1", paysync.PayProgress, expired) // expired: the table would close it
+	e.ch.FailNext("O1", 1, errors.New("HTTP 503"))
+	res, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+	require.ErrorIs(t, err, paysync.ErrChannelUnavailable)
+	require.ErrorIs(t, err, channeltest.ErrInjected)
+	assert.Equal(t, paysync.PayProgress, res.OrderStatus)
+	got := e.order("O1")
+	assert.Equal(t, paysync.PayProgress, got.Status)
+	assert.Equal(t, o.Schedule.Attempts+1, got.Schedule.Attempts, "a failed attempt still moves the schedule")
+	assert.True(t, got.Schedule.NextSyncAt.After(e.clock.Now()))
+	assert.Empty(t, e.adjusts(paysync.TradePay, "O1"))
+	assert.Empty(t, e.events(paysync.TradePay, "O1"))
+	syncs := e.syncs(paysync.TradePay, "O1")
+	require.Len(t, syncs, 1)
+	assert.Equal(t, res.RecordID, syncs[0].ID)
+	assert.Contains(t, syncs[0].ErrorMsg, "HTTP 503")
+	assert.Zero(t, e.ch.Closes("O1"))
+}
+
+// TestSyncPayRateLimited: a rate-limited answer is recorded but keeps the
+// order's due time.
+func TestSyncPayRateLimited(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("O1", paysync.PayProgress)
+	e.ch.FailNext("O1", 1, channel.ErrRateLimited)
+	_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+	require.ErrorIs(t, err, channel.ErrRateLimited)
+	got := e.order("O1")
+	assert.Equal(t, o.Schedule, got.Schedule)
+	assert.Equal(t, o.Version, got.Version)
+	assert.Len(t, e.syncs(paysync.TradePay, "O1"), 1)
+}
+
+// TestSyncPayCancelledBeforeAnswer: no answer, nothing written.
+func TestSyncPayCancelledBeforeAnswer(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("O1", paysync.PayProgress)
+	e.ch.TimeoutNext("O1", 1)
+	ctx, cancel := context.WithTimeout(e.ctx, 20*time.Millisecond)
+	defer cancel()
+	_, err := e.s.SyncPay(ctx, PayRequest{OrderNo: "O1"})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.ErrorIs(t, err, paysync.ErrChannelUnavailable)
+	assert.Empty(t, e.syncs(paysync.TradePay, "O1"))
+	assert.Equal(t, o, e.order("O1"))
+}
+
+func TestSyncPayBusy(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.LockWait = 5 * time.Millisecond })
+	e.pay("O1", paysync.PayProgress)
+	require.True(t, e.s.payLocks.acquire(e.ctx, "O1", time.Second))
+	_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+	require.ErrorIs(t, err, paysync.ErrSyncInProgress)
+	assert.Equal(t, paysync.CodeBusy, paysync.ErrorCode(err))
+	e.s.payLocks.release("O1")
+	_, err = e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+	require.NoError(t, err)
+	assert.Len(t, e.syncs(paysync.TradePay, "O1"), 1, "the busy attempt wrote nothing")
+}
+
+// TestSyncPayAnomalyAnnouncedOnce: recorded every time, announced once.
+func TestSyncPayAnomalyAnnouncedOnce(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("O1", paysync.PaySuccess)
+	e.ch.SetPay("O1", channeltest.Report(o, channel.PayClosed))
+	for range 3 {
+		res, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+		require.NoError(t, err)
+		assert.Equal(t, paysync.PaySuccess, res.OrderStatus, "success is never downgraded")
+		assert.Equal(t, []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, res.Anomalies)
+	}
+	for _, r := range e.syncs(paysync.TradePay, "O1") {
+		assert.Equal(t, []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, r.Anomalies)
+	}
+	assert.Equal(t, []paysync.EventType{paysync.EventPayAnomaly}, eventTypes(e.events(paysync.TradePay, "O1")))
+	assert.Equal(t, []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, e.order("O1").Announced)
+}
+
+// TestSyncPayFillsMissing: a paid order learns its channel trade number
+// without a status change, event or AdjustRecord.
+func TestSyncPayFillsMissing(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("O1", paysync.PaySuccess)
+	rep := channeltest.Paid(o)
+	rep.PaidAt = t0.Add(-5 * time.Minute)
+	e.ch.SetPay("O1", rep)
+	res, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+	require.NoError(t, err)
+	assert.False(t, res.Adjusted)
+	got := e.order("O1")
+	assert.Equal(t, rep.OutOrderNo, got.OutOrderNo)
+	assert.True(t, rep.PaidAt.Equal(got.PaidAt))
+	assert.Equal(t, o.Version+1, got.Version)
+	assert.Empty(t, e.adjusts(paysync.TradePay, "O1"))
+	assert.Empty(t, e.events(paysync.TradePay, "O1"))
+
+	// Consistent and complete: the record alone, the order untouched.
+	_, err = e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+	require.NoError(t, err)
+	assert.Equal(t, got.Version, e.order("O1").Version)
+	assert.Len(t, e.syncs(paysync.TradePay, "O1"), 2)
+}
+
+func TestSyncPayEventPayloads(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("O1", paysync.PayProgress)
+	rep := channeltest.Report(o, channel.PayRefunded)
+	rep.RefundedAmount = decimal.RequireFromString("4")
+	e.ch.SetPay("O1", rep)
+	_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+	require.NoError(t, err)
+	evs := e.events(paysync.TradePay, "O1")
+	require.Equal(t, []paysync.EventType{paysync.EventPaySuccess, paysync.EventPayAnomaly}, eventTypes(evs))
+	var p map[string]any
+	require.NoError(t, json.Unmarshal(evs[0].Payload, &p))
+	assert.Equal(t, "success", p["status"])
+	assert.Equal(t, "partial_refund", p["refundStatus"], "a host must not ship goods for returned money")
+	assert.Equal(t, "10", p["amount"])
+	require.NoError(t, json.Unmarshal(evs[1].Payload, &p))
+	assert.Equal(t, "refund_at_channel", p["anomaly"])
+
+	e.pay("O2", paysync.PayCancel)
+	e.ch.SetPay("O2", channeltest.Paid(e.order("O2")))
+	_, err = e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O2"})
+	require.NoError(t, err)
+	assert.Equal(t, []paysync.EventType{paysync.EventPayPaidAfterClose}, eventTypes(e.events(paysync.TradePay, "O2")))
+}
+
+func TestApplyPayNotification(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("O1", paysync.PayProgress)
+	paid := channeltest.Paid(o)
+
+	res, err := e.s.ApplyPayNotification(e.ctx, "O1", paid, "")
+	require.NoError(t, err)
+	assert.True(t, res.Adjusted)
+	assert.Equal(t, paysync.PaySuccess, res.OrderStatus)
+	assert.Zero(t, e.ch.Stats().PayQueries, "a callback needs no query")
+
+	// Duplicate, then late: no second status event.
+	res, err = e.s.ApplyPayNotification(e.ctx, "O1", paid, paysync.SourceCallback)
+	require.NoError(t, err)
+	assert.False(t, res.Adjusted)
+	late := channeltest.Report(o, channel.PayProgress)
+	res, err = e.s.ApplyPayNotification(e.ctx, "O1", late, paysync.SourceCallback)
+	require.NoError(t, err)
+	assert.Equal(t, paysync.PaySuccess, res.OrderStatus)
+	assert.Equal(t, []paysync.EventType{paysync.EventPaySuccess, paysync.EventPayAnomaly},
+		eventTypes(e.events(paysync.TradePay, "O1")))
+	syncs := e.syncs(paysync.TradePay, "O1")
+	require.Len(t, syncs, 3)
+	for _, r := range syncs {
+		assert.Equal(t, paysync.SourceCallback, r.Source)
+	}
+	adj := e.adjusts(paysync.TradePay, "O1")
+	require.Len(t, adj, 1)
+	assert.Equal(t, paysync.SourceCallback, adj[0].Source)
+
+	_, err = e.s.ApplyPayNotification(e.ctx, "O1", channel.PayReport{State: "PAID"}, "")
+	require.ErrorIs(t, err, paysync.ErrInvalidRequest)
+	_, err = e.s.ApplyPayNotification(e.ctx, "nope", paid, "")
+	require.ErrorIs(t, err, paysync.ErrOrderNotFound)
+	_, err = e.s.ApplyPayNotification(e.ctx, "", paid, "")
+	require.ErrorIs(t, err, paysync.ErrInvalidRequest)
+}
+
+// TestSyncPayWaitOrder: a wait order with a channel is synced like progress.
+func TestSyncPayWaitOrder(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("O1", paysync.PayWait)
+	e.ch.SetPay("O1", channeltest.Report(o, channel.PayProgress))
+	res, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+	require.NoError(t, err)
+	assert.Equal(t, paysync.PayProgress, res.OrderStatus)
+	assert.Equal(t, []paysync.EventType{paysync.EventPayProgress}, eventTypes(e.events(paysync.TradePay, "O1")))
+}

@@ -1,0 +1,13 @@
+// Package daxpay speaks the DaxPay 2.0.x gateway dialect of the two sync
+// endpoints, POST /unipay/sync/pay and POST /unipay/sync/allocation, over an
+// Engine (in practice a *syncer.Syncer).
+//
+// It owns the wire only: decoding the JSON body, the DaxPay 2.0.x signature
+// rule (Signer), the reqTime window, the nonceStr replay cache (NonceCache),
+// the response envelope and the mapping of paysync errors to DaxPay codes.
+// Everything about orders is the engine's business.
+//
+// The package is importable so that its tests and fuzz targets need no HTTP
+// server, and so that a client (or a test) can sign a body with the very rule
+// the server verifies (Signer.SignBody).
+package daxpay

@@ -1,0 +1,168 @@
+package daxpay
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paysync/paysync"
+)
+
+const vectorTime = 1715500231 // reqTime of the pay vector
+
+func TestDecodePay(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("x", n) }
+	han := strings.Repeat("支", 100) // 100 characters, 300 bytes
+	tests := []struct {
+		name    string
+		body    string
+		want    PayParams
+		wantErr string // "" = accepted; else the message
+	}{
+		{name: "vector", body: `{"bizOrderNo":"P0001","clientIp":"127.0.0.1","nonceStr":"abc123","reqTime":1715500231,"sign":"s"}`,
+			want: PayParams{Common: Common{ClientIP: "127.0.0.1", NonceStr: "abc123", Sign: "s", ReqTime: time.Unix(vectorTime, 0)}, BizOrderNo: "P0001"}},
+		{name: "both numbers, appId", body: `{"appId":"A1","orderNo":"1001","bizOrderNo":"P0001","reqTime":"1715500231"}`,
+			want: PayParams{Common: Common{AppID: "A1", ReqTime: time.Unix(vectorTime, 0)}, OrderNo: "1001", BizOrderNo: "P0001"}},
+		{name: "datetime reqTime, IPv6", body: `{"orderNo":"1","clientIp":"::1","reqTime":"2024-05-12 15:50:31"}`,
+			want: PayParams{Common: Common{ClientIP: "::1", ReqTime: time.Unix(vectorTime, 0)}, OrderNo: "1"}},
+		{name: "nulls are absent", body: `{"orderNo":"1","bizOrderNo":null,"clientIp":null,"sign":null,"reqTime":1}`,
+			want: PayParams{Common: Common{ReqTime: time.Unix(1, 0)}, OrderNo: "1"}},
+		{name: "numeric sign kept as text", body: `{"orderNo":"1","sign":123,"reqTime":1}`,
+			want: PayParams{Common: Common{Sign: "123", ReqTime: time.Unix(1, 0)}, OrderNo: "1"}},
+		{name: "limits reached", body: `{"appId":"` + long(32) + `","nonceStr":"` + long(32) + `","orderNo":"` + long(32) + `","bizOrderNo":"` + han + `","reqTime":1}`,
+			want: PayParams{Common: Common{AppID: long(32), NonceStr: long(32), ReqTime: time.Unix(1, 0)}, OrderNo: long(32), BizOrderNo: han}},
+		{name: "signed text with &<> and Chinese", body: `{"bizOrderNo":"P\u0026<>&支付=1","reqTime":1}`,
+			want: PayParams{Common: Common{ReqTime: time.Unix(1, 0)}, BizOrderNo: "P&<>&支付=1"}},
+
+		{name: "no numbers", body: `{"reqTime":1}`, wantErr: "orderNo and bizOrderNo cannot both be empty"},
+		{name: "empty numbers", body: `{"orderNo":"","bizOrderNo":"","reqTime":1}`, wantErr: "orderNo and bizOrderNo cannot both be empty"},
+		{name: "no reqTime", body: `{"orderNo":"1"}`, wantErr: "reqTime is required"},
+		{name: "null reqTime", body: `{"orderNo":"1","reqTime":null}`, wantErr: "reqTime is required"},
+		{name: "orderNo too long", body: `{"orderNo":"` + long(33) + `","reqTime":1}`, wantErr: "orderNo is longer than 32 characters"},
+		{name: "bizOrderNo too long", body: `{"bizOrderNo":"` + han + `x","reqTime":1}`, wantErr: "bizOrderNo is longer than 100 characters"},
+		{name: "nonceStr too long", body: `{"orderNo":"1","nonceStr":"` + long(33) + `","reqTime":1}`, wantErr: "nonceStr is longer than 32 characters"},
+		{name: "appId too long", body: `{"orderNo":"1","appId":"` + long(33) + `","reqTime":1}`, wantErr: "appId is longer than 32 characters"},
+		{name: "clientIp too long", body: `{"orderNo":"1","clientIp":"` + long(65) + `","reqTime":1}`, wantErr: "clientIp is longer than 64 characters"},
+		{name: "orderNo a number", body: `{"orderNo":1001,"reqTime":1}`, wantErr: "orderNo must be a string"},
+		{name: "clientIp not an IP", body: `{"orderNo":"1","clientIp":"localhost","reqTime":1}`, wantErr: "clientIp is not an IPv4 or IPv6 address"},
+		{name: "clientIp leading zeros", body: `{"orderNo":"1","clientIp":"127.000.000.001","reqTime":1}`, wantErr: "clientIp is not an IPv4 or IPv6 address"},
+		{name: "clientIp with zone", body: `{"orderNo":"1","clientIp":"fe80::1%eth0","reqTime":1}`, wantErr: "clientIp is not an IPv4 or IPv6 address"},
+		{name: "clientIp with port", body: `{"orderNo":"1","clientIp":"127.0.0.1:80","reqTime":1}`, wantErr: "clientIp is not an IPv4 or IPv6 address"},
+		{name: "reqTime fraction", body: `{"orderNo":"1","reqTime":1.5}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
+		{name: "reqTime exponent", body: `{"orderNo":"1","reqTime":1e9}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
+		{name: "reqTime bool", body: `{"orderNo":"1","reqTime":true}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
+		{name: "reqTime object", body: `{"orderNo":"1","reqTime":{}}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
+		{name: "reqTime ISO", body: `{"orderNo":"1","reqTime":"2024-05-12T15:50:31"}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
+		{name: "reqTime with fraction", body: `{"orderNo":"1","reqTime":"2024-05-12 15:50:31.5"}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
+		{name: "reqTime one-digit hour", body: `{"orderNo":"1","reqTime":"2024-05-12 5:50:31"}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
+		{name: "reqTime overflow", body: `{"orderNo":"1","reqTime":99999999999999999999}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
+		{name: "reqTime empty string", body: `{"orderNo":"1","reqTime":""}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DecodePay([]byte(tt.body), nil)
+			if tt.wantErr != "" {
+				if !errors.Is(err, paysync.ErrInvalidRequest) || paysync.ErrorMessage(err) != tt.wantErr {
+					t.Fatalf("err = %v, want ErrInvalidRequest %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Fields = nil // covered by TestObjectFields
+			if !got.ReqTime.Equal(tt.want.ReqTime) {
+				t.Fatalf("ReqTime = %v, want %v", got.ReqTime, tt.want.ReqTime)
+			}
+			got.ReqTime, tt.want.ReqTime = time.Time{}, time.Time{}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+	if _, err := DecodePay([]byte(`{"orderNo":"1","reqTime":1`), nil); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("unterminated body: err = %v, want ErrMalformed", err)
+	}
+}
+
+func TestDecodePayLocation(t *testing.T) {
+	body := []byte(`{"orderNo":"1","reqTime":"2024-05-12 07:50:31"}`)
+	p, err := DecodePay(body, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.ReqTime.Equal(time.Unix(vectorTime, 0)) {
+		t.Fatalf("ReqTime in UTC = %v", p.ReqTime)
+	}
+}
+
+func TestDecodeAllocation(t *testing.T) {
+	tests := []struct {
+		name            string
+		body            string
+		wantNo, wantBiz string
+		wantErr         string
+	}{
+		{name: "seed names", body: `{"allocationNo":"2001","bizAllocationNo":"A0001","reqTime":1}`, wantNo: "2001", wantBiz: "A0001"},
+		{name: "SDK names", body: `{"allocNo":"2001","bizAllocNo":"A0001","reqTime":1}`, wantNo: "2001", wantBiz: "A0001"},
+		{name: "same value under both names", body: `{"allocationNo":"2001","allocNo":"2001","reqTime":1}`, wantNo: "2001"},
+		{name: "alias fills a blank name", body: `{"allocationNo":"","allocNo":"2001","reqTime":1}`, wantNo: "2001"},
+		{name: "biz only", body: `{"bizAllocNo":"A0001","reqTime":1}`, wantBiz: "A0001"},
+		{name: "names differ", body: `{"allocationNo":"2001","allocNo":"2002","reqTime":1}`, wantErr: "allocationNo and allocNo differ"},
+		{name: "biz names differ", body: `{"bizAllocationNo":"A1","bizAllocNo":"A2","reqTime":1}`, wantErr: "bizAllocationNo and bizAllocNo differ"},
+		{name: "none", body: `{"reqTime":1}`, wantErr: "allocationNo and bizAllocationNo cannot both be empty"},
+		{name: "allocNo too long", body: `{"allocNo":"` + strings.Repeat("1", 33) + `","reqTime":1}`, wantErr: "allocNo is longer than 32 characters"},
+		{name: "bizAllocationNo too long", body: `{"bizAllocationNo":"` + strings.Repeat("1", 101) + `","reqTime":1}`, wantErr: "bizAllocationNo is longer than 100 characters"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DecodeAllocation([]byte(tt.body), nil)
+			if tt.wantErr != "" {
+				if !errors.Is(err, paysync.ErrInvalidRequest) || paysync.ErrorMessage(err) != tt.wantErr {
+					t.Fatalf("err = %v, want ErrInvalidRequest %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.AllocationNo != tt.wantNo || got.BizAllocationNo != tt.wantBiz {
+				t.Fatalf("got %q/%q, want %q/%q", got.AllocationNo, got.BizAllocationNo, tt.wantNo, tt.wantBiz)
+			}
+		})
+	}
+}
+
+func TestCheckReqTime(t *testing.T) {
+	now := time.Unix(vectorTime, 0)
+	w := 5 * time.Minute
+	tests := []struct {
+		name    string
+		reqTime time.Time
+		wantMsg string
+	}{
+		{"now", now, ""},
+		{"exactly window old", now.Add(-w), ""},
+		{"exactly window ahead", now.Add(w), ""},
+		{"one second too old", now.Add(-w - time.Second), "请求已过期，请重新发送！"},
+		{"one second too far ahead", now.Add(w + time.Second), "请求时间晚于服务器接收到的时间，请检查"},
+		{"epoch zero", time.Unix(0, 0), "请求已过期，请重新发送！"},
+		{"far future", time.Unix(1<<62, 0), "请求时间晚于服务器接收到的时间，请检查"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := checkReqTime(now, tt.reqTime, w)
+			if tt.wantMsg == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, paysync.ErrInvalidRequest) || paysync.ErrorMessage(err) != tt.wantMsg {
+				t.Fatalf("err = %v, want %q", err, tt.wantMsg)
+			}
+		})
+	}
+}

@@ -1,0 +1,151 @@
+// Command httpapi serves the two DaxPay sync endpoints, POST /unipay/sync/pay
+// and POST /unipay/sync/allocation, over a paysync engine loaded with demo
+// orders. See README.md for a walkthrough.
+//
+//	go run ./examples/httpapi -addr 127.0.0.1:9000 -secret 123456 -sign-type HMAC_SHA256
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/paysync/paysync/examples/httpapi/daxpay"
+)
+
+// Server timeouts. WriteTimeout leaves room for daxpay's EngineTimeout (a
+// channel query) plus writing the answer.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 15 * time.Second
+	writeTimeout      = daxpay.DefaultEngineTimeout + 10*time.Second
+	idleTimeout       = 60 * time.Second
+	shutdownTimeout   = 10 * time.Second
+	maxHeaderBytes    = 16 << 10
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "httpapi:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// options are the command-line flags.
+type options struct {
+	addr     string
+	secret   string
+	signType daxpay.SignType
+	sweep    bool
+}
+
+// parseFlags reads args. It returns an error for an unknown flag, a missing
+// -secret or an unknown -sign-type (flag.ErrHelp for -h).
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	fs := flag.NewFlagSet("httpapi", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	var signType string
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:9000", "address to listen on")
+	fs.StringVar(&o.secret, "secret", "", "signing secret shared with clients (required)")
+	fs.StringVar(&signType, "sign-type", string(daxpay.HMACSHA256), "signature digest: HMAC_SHA256 or MD5")
+	fs.BoolVar(&o.sweep, "sweep", false, "run the background sweeper (off: demo orders change only when synced through the API)")
+	if err := fs.Parse(args); err != nil {
+		return options{}, err
+	}
+	if fs.NArg() > 0 {
+		return options{}, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if o.secret == "" {
+		return options{}, errors.New("-secret is required")
+	}
+	t, err := daxpay.ParseSignType(signType)
+	if err != nil {
+		return options{}, err
+	}
+	o.signType = t
+	return o, nil
+}
+
+// run serves until ctx ends, then shuts down gracefully.
+func run(ctx context.Context, args []string, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+
+	d, err := newDemo(ctx, logger)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	h, err := daxpay.NewHandler(d.engine, daxpay.Config{Secret: o.secret, SignType: o.signType, Logger: logger})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sweepDone := make(chan error, 1)
+	switch {
+	case o.sweep && d.sweep != nil:
+		go func() { sweepDone <- d.sweep(ctx) }()
+	case o.sweep:
+		logger.Warn("-sweep given but the demo has no sweeper")
+		sweepDone <- nil
+	default:
+		sweepDone <- nil
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "signType", o.signType, "sweep", o.sweep)
+	err = serve(ctx, ln, h)
+	cancel() // stop the sweeper even when the server failed
+	return errors.Join(err, <-sweepDone)
+}
+
+// serve serves h on ln until ctx ends, then stops accepting, lets requests in
+// flight finish for up to shutdownTimeout, and returns nil; it returns the
+// server's error if serving fails first.
+func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// The signal's ctx is done; shutting down needs a ctx of its own.
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/paysync/paysync/examples/httpapi/daxpay"
+)
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		want    options
+		wantErr string
+	}{
+		{name: "the README command",
+			args: []string{"-addr", "127.0.0.1:9000", "-secret", "123456", "-sign-type", "HMAC_SHA256"},
+			want: options{addr: "127.0.0.1:9000", secret: "123456", signType: daxpay.HMACSHA256}},
+		{name: "MD5 and sweep", args: []string{"-secret", "s", "-sign-type", "MD5", "-sweep"},
+			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.MD5, sweep: true}},
+		{name: "defaults", args: []string{"-secret", "s"},
+			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.HMACSHA256}},
+		{name: "no secret", args: []string{"-sign-type", "MD5"}, wantErr: "-secret is required"},
+		{name: "unknown sign type", args: []string{"-secret", "s", "-sign-type", "SM3"}, wantErr: "unknown sign type SM3"},
+		{name: "unknown flag", args: []string{"-secret", "s", "-port", "1"}, wantErr: "flag provided but not defined"},
+		{name: "stray argument", args: []string{"-secret", "s", "extra"}, wantErr: "unexpected arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseFlags(tt.args, io.Discard)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("got %+v, %v; want %+v", got, err, tt.want)
+			}
+		})
+	}
+	if _, err := parseFlags([]string{"-h"}, io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: err = %v", err)
+	}
+}
+
+// serve answers until its ctx ends, then returns nil.
+func TestServeShutsDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "ok")
+		}))
+	}()
+	resp, err := http.Get("http://" + ln.Addr().String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "ok" {
+		t.Fatalf("body = %q", body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve = %v, want nil after shutdown", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
+		t.Fatal("still serving after shutdown")
+	}
+}
+
+// A listener that fails makes serve return its error.
+func TestServeReturnsServerError(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close()
+	if err := serve(context.Background(), ln, http.NotFoundHandler()); err == nil {
+		t.Fatal("serve on a closed listener = nil")
+	}
+}

@@ -1,0 +1,71 @@
+package pgstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/repository"
+)
+
+const (
+	listEventsSQL = `SELECT id, type, trade_type, trade_no, payload, created_at, delivered_at FROM events`
+
+	markDeliveredSQL = `UPDATE events SET delivered_at = $1 WHERE id = ANY ($2) AND delivered_at IS NULL`
+)
+
+// ListEvents returns the events that match f in the order they were committed
+// (events_undelivered serves the outbox poll); an empty slice when none
+// match. It returns an error wrapping paysync.ErrInternal when the database
+// fails.
+func (s *Store) ListEvents(ctx context.Context, f repository.EventFilter) ([]paysync.Event, error) {
+	const op = "pgstore.ListEvents"
+	db, err := s.db(op)
+	if err != nil {
+		return nil, err
+	}
+	var w where
+	w.eq("trade_type", string(f.TradeType))
+	w.eq("trade_no", f.TradeNo)
+	if f.UndeliveredOnly {
+		w.is("delivered_at IS NULL")
+	}
+	rows, err := db.Query(ctx, w.query(listEventsSQL, f.Limit), w.args...)
+	if err != nil {
+		return nil, fail(ctx, op, err)
+	}
+	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (paysync.Event, error) {
+		var (
+			e                  paysync.Event
+			typ, tradeType     string
+			created, delivered pgtype.Timestamptz
+		)
+		err := row.Scan(&e.ID, &typ, &tradeType, &e.TradeNo, &e.Payload, &created, &delivered)
+		e.Type, e.TradeType = paysync.EventType(typ), paysync.TradeType(tradeType)
+		e.CreatedAt, e.DeliveredAt = timeOf(created), timeOf(delivered)
+		return e, err
+	})
+	if err != nil {
+		return nil, fail(ctx, op, err)
+	}
+	return nonNil(events), nil
+}
+
+// MarkDelivered sets DeliveredAt to at on the undelivered events among ids;
+// unknown and already delivered ids are passed over. It returns an error
+// wrapping paysync.ErrInternal when the database fails.
+func (s *Store) MarkDelivered(ctx context.Context, at time.Time, ids ...uuid.UUID) error {
+	const op = "pgstore.MarkDelivered"
+	if len(ids) == 0 {
+		return fail(ctx, op, ctx.Err())
+	}
+	db, err := s.db(op)
+	if err != nil {
+		return err
+	}
+	_, err = db.Exec(ctx, markDeliveredSQL, tsAlways(at), ids)
+	return fail(ctx, op, err)
+}

@@ -111,8 +111,12 @@ type pass struct {
 	mu       sync.Mutex
 	report   SweepReport
 	progress Progress
-	release  []string // pay orders finished, leases to drop
-	releaseA []string // allocation orders finished
+	// Leases to drop. Orders synced are rescheduled past the pass's start,
+	// so their leases go as the pass goes on (done); orders left due (busy,
+	// rate limited, failed) keep theirs to the end, or this same pass would
+	// claim them again (kept).
+	done, doneA []string
+	kept, keptA []string
 }
 
 // claimAll claims batches until nothing is due, pay orders first. It claims
@@ -124,6 +128,16 @@ func (p *pass) claimAll(ctx context.Context, c repository.Claim, jobs chan<- swe
 	for !(payDone && allocDone) {
 		if ctx.Err() != nil {
 			return nil
+		}
+		// A lease runs from the claim that takes it: a pass that outlasts
+		// Lease must not hand out leases already run out, which another
+		// host would claim again. Now stays the pass's start, so what is due
+		// is decided once.
+		if u := s.clock().Add(s.cfg.Lease); u.After(c.Until) {
+			c.Until = u
+		}
+		if err := p.releaseDone(ctx); err != nil {
+			return ignoreCancel(ctx, err)
 		}
 		var batch []sweepJob
 		if !payDone {
@@ -207,10 +221,14 @@ func (p *pass) run(ctx context.Context, j sweepJob) {
 	if exhausted {
 		r.Exhausted++
 	}
+	pay, alloc := &p.done, &p.doneA
+	if err != nil {
+		pay, alloc = &p.kept, &p.keptA
+	}
 	if j.pay != nil {
-		p.release = append(p.release, j.pay.OrderNo)
+		*pay = append(*pay, j.pay.OrderNo)
 	} else {
-		p.releaseA = append(p.releaseA, j.alloc.AllocationNo)
+		*alloc = append(*alloc, j.alloc.AllocationNo)
 	}
 	p.progress.Done++
 	if p.opts.Progress != nil {
@@ -233,22 +251,33 @@ func (p *pass) abandonN(n int) {
 	p.mu.Unlock()
 }
 
-// releaseAll drops the leases of every order the pass finished. Leases are
-// kept until the pass ends so that an order left due (busy, rate limited) is
-// not claimed again by this same pass.
+// releaseDone drops the leases of the orders synced since the last call.
+func (p *pass) releaseDone(ctx context.Context) error {
+	p.mu.Lock()
+	pay, alloc := p.done, p.doneA
+	p.done, p.doneA = nil, nil
+	p.mu.Unlock()
+	return p.release(ctx, pay, alloc)
+}
+
+// releaseAll drops every lease the pass still holds.
 func (p *pass) releaseAll(ctx context.Context) error {
+	err := p.releaseDone(ctx)
+	if kerr := p.release(ctx, p.kept, p.keptA); err == nil {
+		err = kerr
+	}
+	return err
+}
+
+func (p *pass) release(ctx context.Context, pay, alloc []string) error {
 	s := p.s
-	const chunk = 1000
 	var first error
-	for _, part := range [2]struct {
-		nos []string
-		fn  func(context.Context, string, ...string) error
-	}{{p.release, s.store.ReleasePayOrders}, {p.releaseA, s.store.ReleaseAllocationOrders}} {
-		for i := 0; i < len(part.nos); i += chunk {
-			end := min(i+chunk, len(part.nos))
-			if err := part.fn(ctx, s.cfg.Owner, part.nos[i:end]...); err != nil && first == nil {
-				first = err
-			}
+	if len(pay) > 0 {
+		first = s.store.ReleasePayOrders(ctx, s.cfg.Owner, pay...)
+	}
+	if len(alloc) > 0 {
+		if err := s.store.ReleaseAllocationOrders(ctx, s.cfg.Owner, alloc...); first == nil {
+			first = err
 		}
 	}
 	return first

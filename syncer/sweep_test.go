@@ -315,3 +315,37 @@ func TestRunDrains(t *testing.T) {
 	cancel()
 	require.NoError(t, <-errc)
 }
+
+// slowPassStore makes every claimed batch take two minutes of the test
+// clock and checks that each lease it hands out still runs when handed out.
+type slowPassStore struct {
+	repository.Store
+	t     *testing.T
+	clock *testClock
+	seen  int
+}
+
+func (s *slowPassStore) ClaimPayOrders(ctx context.Context, c repository.Claim) ([]paysync.PayOrder, error) {
+	os, err := s.Store.ClaimPayOrders(ctx, c)
+	for _, o := range os {
+		s.seen++
+		assert.True(s.t, o.Schedule.LeaseUntil.After(s.clock.Now()), "%s leased until %v, already over", o.OrderNo, o.Schedule.LeaseUntil)
+	}
+	s.clock.Add(2 * time.Minute) // the batch takes that long
+	return os, err
+}
+
+// TestSweepLeaseFromEachClaim: a pass longer than Lease hands out leases
+// that run from each claim, not from the pass's start; what is due is still
+// decided at the start.
+func TestSweepLeaseFromEachClaim(t *testing.T) {
+	e := newEnv(t)
+	for i := range 30 {
+		e.pay(fmt.Sprintf("O%02d", i), paysync.PayProgress)
+	}
+	ss := &slowPassStore{Store: e.store, t: t, clock: e.clock}
+	s := e.syncer(func(c *Config) { c.Store = ss; c.ClaimBatch = 10; c.Lease = time.Minute })
+	rep := e.sweep(s)
+	assert.Equal(t, 30, rep.Synced)
+	assert.Equal(t, 30, ss.seen)
+}

@@ -1,0 +1,54 @@
+package syncer
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/paysync/paysync"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// payPayload is what payEvent writes by hand, for encoding/json to check it.
+type payPayload struct {
+	OrderNo      string               `json:"orderNo"`
+	BizOrderNo   string               `json:"bizOrderNo"`
+	OutOrderNo   string               `json:"outOrderNo,omitempty"`
+	Channel      string               `json:"channel"`
+	Amount       decimal.Decimal      `json:"amount"`
+	Currency     string               `json:"currency"`
+	Status       paysync.PayStatus    `json:"status"`
+	RefundStatus paysync.RefundStatus `json:"refundStatus"`
+	PaidAt       *time.Time           `json:"paidAt,omitempty"`
+	ClosedAt     *time.Time           `json:"closedAt,omitempty"`
+	Anomaly      paysync.AnomalyCode  `json:"anomaly,omitempty"`
+}
+
+// TestPayEventPayloadMatchesEncodingJSON: the hand-written payload is byte
+// for byte what encoding/json writes, for awkward strings too.
+func TestPayEventPayloadMatchesEncodingJSON(t *testing.T) {
+	s := newEnv(t).s
+	paid := time.Date(2026, 1, 2, 3, 4, 5, 123456000, time.UTC)
+	for _, str := range []string{"", "P0001", `quote " back \ slash`, "<&>", "订单\u2028\u2029", "ctl\x00\x01\n\r\t\x1f", "bad\xff\xfeutf8", "é"} {
+		for _, code := range []paysync.AnomalyCode{"", paysync.AnomalyRefundAtChannel} {
+			o := paysync.PayOrder{OrderNo: str, BizOrderNo: "b" + str, OutOrderNo: str, Channel: str,
+				Amount: decimal.RequireFromString("10.50"), Currency: str, Status: paysync.PaySuccess, PaidAt: paid}
+			if str == "" {
+				o.ClosedAt = paid.Add(time.Hour)
+			}
+			ev := s.payEvent(&o, paysync.EventPaySuccess, code, paid)
+			want := payPayload{OrderNo: o.OrderNo, BizOrderNo: o.BizOrderNo, OutOrderNo: o.OutOrderNo, Channel: o.Channel,
+				Amount: o.Amount, Currency: o.CurrencyOrDefault(), Status: o.Status, RefundStatus: paysync.RefundNone, Anomaly: code}
+			want.PaidAt = &o.PaidAt
+			if !o.ClosedAt.IsZero() {
+				want.ClosedAt = &o.ClosedAt
+			}
+			b, err := json.Marshal(want)
+			require.NoError(t, err)
+			assert.Equal(t, string(b), string(ev.Payload), "%q", str)
+			assert.True(t, json.Valid(ev.Payload))
+		}
+	}
+}

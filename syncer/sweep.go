@@ -38,6 +38,9 @@ type SweepReport struct {
 	Abandoned   int // claimed orders not started before ctx ended: their leases run out
 }
 
+// releaseTimeout bounds the releases at the end of a pass.
+const releaseTimeout = 5 * time.Second
+
 // sweepJob is one claimed order.
 type sweepJob struct {
 	pay   *paysync.PayOrder
@@ -97,7 +100,11 @@ func (s *Syncer) Sweep(ctx context.Context, opts SweepOptions) (SweepReport, err
 	err := p.claimAll(ctx, claim, jobs)
 	close(jobs)
 	wg.Wait()
-	if rerr := p.releaseAll(syncCtx); err == nil {
+	// Releases must happen even when ctx ended and the drain ran out: a
+	// lease left behind keeps a busy or rate-limited order from others.
+	rctx, cancelRelease := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+	defer cancelRelease()
+	if rerr := p.releaseAll(rctx); err == nil {
 		err = rerr
 	}
 	return p.report, err

@@ -29,9 +29,20 @@ func testDatabase(tb testing.TB) string {
 	return url
 }
 
-// newPool returns a pool on a fresh, migrated schema that is dropped when tb
-// ends, or skips tb when no test database is configured.
-func newPool(tb testing.TB) *pgxpool.Pool {
+// testSchema is a fresh schema in the test database, dropped when the test
+// ends and migrated by the first pool it opens. Every pool open hands out
+// finds its tables through search_path, so several pools (several hosts)
+// can share the schema.
+type testSchema struct {
+	tb       testing.TB
+	url      string
+	name     string
+	migrated bool
+}
+
+// newSchema creates a schema of its own for tb, or skips tb when no test
+// database is configured.
+func newSchema(tb testing.TB) *testSchema {
 	tb.Helper()
 	url := testDatabase(tb)
 	ctx := context.Background()
@@ -39,37 +50,55 @@ func newPool(tb testing.TB) *pgxpool.Pool {
 	if _, err := rand.Read(b[:]); err != nil {
 		tb.Fatal(err)
 	}
-	schema := "t_" + hex.EncodeToString(b[:])
+	s := &testSchema{tb: tb, url: url, name: "t_" + hex.EncodeToString(b[:])}
 
 	admin, err := pgx.Connect(ctx, url)
 	if err != nil {
 		tb.Fatalf("connect to %s: %v", databaseURL, err)
 	}
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+s.name); err != nil {
 		tb.Fatal(err)
 	}
+	// Registered first, so it runs after every pool's Close.
 	tb.Cleanup(func() {
-		if _, err := admin.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			tb.Errorf("drop schema %s: %v", schema, err)
+		if _, err := admin.Exec(context.Background(), "DROP SCHEMA "+s.name+" CASCADE"); err != nil {
+			tb.Errorf("drop schema %s: %v", s.name, err)
 		}
 		admin.Close(context.Background())
 	})
+	return s
+}
 
-	cfg, err := pgxpool.ParseConfig(url)
+// open returns a new pool of at most maxConns connections on the schema,
+// closed when tb ends; the first pool a schema opens migrates it.
+func (s *testSchema) open(maxConns int32) *pgxpool.Pool {
+	s.tb.Helper()
+	ctx := context.Background()
+	cfg, err := pgxpool.ParseConfig(s.url)
 	if err != nil {
-		tb.Fatal(err)
+		s.tb.Fatal(err)
 	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	cfg.MaxConns = 16 // room for the concurrent tests and benchmarks
+	cfg.ConnConfig.RuntimeParams["search_path"] = s.name
+	cfg.MaxConns = maxConns
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		tb.Fatal(err)
+		s.tb.Fatal(err)
 	}
-	tb.Cleanup(pool.Close) // runs before the schema is dropped
-	if err := pgstore.New(pool).Migrate(ctx); err != nil {
-		tb.Fatal(err)
+	s.tb.Cleanup(pool.Close) // Close may run twice: a test may close a pool to crash a host
+	if !s.migrated {
+		if err := pgstore.New(pool).Migrate(ctx); err != nil {
+			s.tb.Fatal(err)
+		}
+		s.migrated = true
 	}
 	return pool
+}
+
+// newPool returns a pool on a fresh, migrated schema that is dropped when tb
+// ends, or skips tb when no test database is configured.
+func newPool(tb testing.TB) *pgxpool.Pool {
+	tb.Helper()
+	return newSchema(tb).open(16) // room for the concurrent tests and benchmarks
 }
 
 // newStore returns a Store on a fresh schema (see newPool).

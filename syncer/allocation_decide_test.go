@@ -186,6 +186,10 @@ func TestMatchReceivers(t *testing.T) {
 			[]channel.ReceiverReport{entry("a", "3", csucc)}, []int{0}},
 		{"each entry once", []paysync.AllocationReceiver{recv("r1", "a", "1", pending), recv("r2", "a", "1", pending), recv("r3", "a", "1", pending)},
 			[]channel.ReceiverReport{entry("a", "1", csucc), entry("a", "1", csucc)}, []int{0, 1, -1}},
+		{"settled receiver takes the entry that settled it", []paysync.AllocationReceiver{recv("r1", "a", "1", pending), recv("r2", "a", "1", rsucc)},
+			[]channel.ReceiverReport{entry("a", "1", csucc)}, []int{-1, 0}},
+		{"pending receiver before a settled one that would only conflict", []paysync.AllocationReceiver{recv("r1", "a", "1", rsucc), recv("r2", "a", "1", pending)},
+			[]channel.ReceiverReport{entry("a", "1", cfail)}, []int{-1, 0}},
 		{"ignore never matched", []paysync.AllocationReceiver{recv("r1", "a", "1", rign)},
 			[]channel.ReceiverReport{entry("a", "1", csucc)}, []int{-1}},
 	}

@@ -12,7 +12,8 @@ import (
 //
 // Order of preference: the same OutDetailID when both sides have one; then
 // (ReceiverType, Account) with the same Amount; then (ReceiverType, Account)
-// alone. A pair whose sides both carry ids matches by id only.
+// alone — each time a final receiver with an entry of its own result before
+// anyone else. A pair whose sides both carry ids matches by id only.
 func matchReceivers(rs []paysync.AllocationReceiver, es []channel.ReceiverReport) []int {
 	match := make([]int, len(rs))
 	used := make([]bool, len(es))
@@ -32,23 +33,36 @@ func matchReceivers(rs []paysync.AllocationReceiver, es []channel.ReceiverReport
 			}
 		}
 	}
-	// Passes 2 and 3: accounts, first with equal amounts so that a receiver
-	// does not take the entry a same-account neighbour is owed.
+	// Then accounts: first with equal amounts, so that a receiver does not
+	// take the entry a same-account neighbour is owed; within that, settled
+	// receivers first take an entry that agrees with their result, so that
+	// a pending neighbour does not take (and copy) the entry that settled
+	// them; then pending receivers; then settled ones left over, which can
+	// only meet a contradiction. Without ids, that is the only consistent
+	// reading.
+	const (
+		settled = iota // final receivers, entries that agree
+		open           // pending receivers
+		rest           // final receivers, any entry
+	)
 	for _, sameAmount := range [2]bool{true, false} {
-		for i := range rs {
-			r := &rs[i]
-			if match[i] >= 0 || r.Result == paysync.ReceiverIgnore {
-				continue
-			}
-			for j := range es {
-				e := &es[j]
-				if used[j] || r.OutDetailID != "" && e.OutDetailID != "" ||
-					e.ReceiverType != r.ReceiverType || e.Account != r.Account ||
-					sameAmount && !e.Amount.Equal(r.Amount) {
+		for phase := settled; phase <= rest; phase++ {
+			for i := range rs {
+				r := &rs[i]
+				if match[i] >= 0 || r.Result == paysync.ReceiverIgnore || r.Result.Final() == (phase == open) {
 					continue
 				}
-				match[i], used[j] = j, true
-				break
+				for j := range es {
+					e := &es[j]
+					if used[j] || r.OutDetailID != "" && e.OutDetailID != "" ||
+						e.ReceiverType != r.ReceiverType || e.Account != r.Account ||
+						sameAmount && !e.Amount.Equal(r.Amount) ||
+						phase == settled && string(e.State) != string(r.Result) {
+						continue
+					}
+					match[i], used[j] = j, true
+					break
+				}
 			}
 		}
 	}

@@ -36,10 +36,11 @@ type entry[O any] struct {
 //
 // An order in the schedule is in exactly one of two indexes. The due index
 // holds orders by (NextSyncAt, number); the lease index holds leased orders
-// by (LeaseUntil, number). A claim first moves the leases that ended back to
-// the due index, then takes due orders from its low end, so its cost grows
-// with the leases that ended and the orders it hands out, never with the
-// orders stored or leased.
+// by LeaseUntil. A claim first moves the leases that ended back to the due
+// index, then takes due orders from its low end, so its cost grows with the
+// leases that ended and the orders it hands out, never with the orders
+// stored or leased. A commit moves one order within the indexes, at a cost
+// that grows with the logarithm of the orders in the schedule.
 type book[O any] struct {
 	kind    kind[O]
 	entries []*entry[O] // by id: the indexes hold ids, not pointers
@@ -99,41 +100,41 @@ func (b *book[O]) add(op string, o O, inSchedule bool) error {
 	return nil
 }
 
-// check returns the entry o would replace: ErrNotFound when there is none,
-// ErrVersionConflict when its version is not o's.
-func (b *book[O]) check(op string, o *O) (*entry[O], error) {
-	no, _ := b.kind.numbers(o)
+// check returns the entry of order no if it is at version v: ErrNotFound
+// when there is none, ErrVersionConflict when its version is not v.
+func (b *book[O]) check(op, no string, v int64) (*entry[O], error) {
 	e, err := b.lookup(op, no)
 	if err != nil {
 		return nil, err
 	}
-	if *b.kind.version(&e.order) != *b.kind.version(o) {
+	if *b.kind.version(&e.order) != v {
 		return nil, paysync.E(op, paysync.ErrVersionConflict, nil)
 	}
 	return e, nil
 }
 
-// replace makes o, which the caller prepared and checked, the new state of
-// e: the next version, with the store's lease kept while o stays in the
-// schedule and dropped when it leaves.
-func (b *book[O]) replace(e *entry[O], o O, inSchedule bool) {
-	*b.kind.version(&o) = *b.kind.version(&e.order) + 1
-	s, old := b.kind.schedule(&o), b.kind.schedule(&e.order)
-	s.LeaseOwner, s.LeaseUntil = "", time.Time{}
+// replace makes *o, which the caller prepared and checked, the new state of
+// e: the next version, with the store's lease kept while the order stays in
+// the schedule and dropped when it leaves. It copies *o into e, never
+// keeping o, so a caller's o can stay on its stack.
+func (b *book[O]) replace(e *entry[O], o *O, inSchedule bool) {
+	v := *b.kind.version(&e.order)
+	lease := *b.kind.schedule(&e.order)
+	e.order = *o
+	*b.kind.version(&e.order) = v + 1
+	s := b.kind.schedule(&e.order)
 	if !inSchedule {
+		s.LeaseOwner, s.LeaseUntil = "", time.Time{}
 		b.unindex(e)
-		e.order = o
 		return
 	}
-	s.LeaseOwner, s.LeaseUntil = old.LeaseOwner, old.LeaseUntil
+	s.LeaseOwner, s.LeaseUntil = lease.LeaseOwner, lease.LeaseUntil
 	if e.place == leased {
 		// The lease index is keyed by LeaseUntil, which did not change; the
 		// new NextSyncAt is used when the lease ends.
-		e.order = o
 		return
 	}
 	b.unindex(e)
-	e.order = o
 	b.wait(e)
 }
 
@@ -145,11 +146,10 @@ func (b *book[O]) claim(now, until time.Time, owner string, limit int) []*entry[
 		if !ok || it.at > nowKey {
 			break
 		}
-		e := b.entries[it.id]
-		b.unindex(e)
-		b.wait(e)
+		b.wait(b.takeMin(&b.leases))
 	}
 	out := make([]*entry[O], 0, min(limit, b.due.Len()))
+	skipped := false
 	b.due.Ascend(func(it item) bool {
 		if it.at > nowKey {
 			return false
@@ -157,13 +157,19 @@ func (b *book[O]) claim(now, until time.Time, owner string, limit int) []*entry[
 		// An order whose lease ended at a later claim's now is back in the
 		// due index with its lease still set: at this earlier now it is
 		// still leased. Only clocks that disagree get here.
-		if e := b.entries[it.id]; !b.kind.schedule(&e.order).Leased(now) {
+		if e := b.entries[it.id]; b.kind.schedule(&e.order).Leased(now) {
+			skipped = true
+		} else {
 			out = append(out, e)
 		}
 		return len(out) < limit
 	})
 	for _, e := range out {
-		b.unindex(e)
+		if skipped {
+			b.unindex(e)
+		} else {
+			b.takeMin(&b.due) // e: the claimed orders are the first due
+		}
 		s := b.kind.schedule(&e.order)
 		s.LeaseOwner, s.LeaseUntil = owner, until
 		b.lease(e)
@@ -200,6 +206,14 @@ func (b *book[O]) wait(e *entry[O]) {
 func (b *book[O]) lease(e *entry[O]) {
 	e.place, e.at = leased, b.kind.schedule(&e.order).LeaseUntil.UnixMicro()
 	b.leases.Insert(item{at: e.at, id: e.id})
+}
+
+// takeMin takes the first order out of index t and returns it.
+func (b *book[O]) takeMin(t *btree) *entry[O] {
+	it, _ := t.DeleteMin()
+	e := b.entries[it.id]
+	e.place, e.at = unscheduled, 0
+	return e
 }
 
 // unindex takes e out of whichever index holds it.

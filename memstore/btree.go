@@ -80,6 +80,21 @@ func (t *btree) Delete(it item) bool {
 	return ok
 }
 
+// DeleteMin removes the least item and reports whether there was one.
+func (t *btree) DeleteMin() (item, bool) {
+	if t.root == nil {
+		return item{}, false
+	}
+	out, ok := t.remove(t.root, item{}, removeMin)
+	if ok {
+		t.n--
+	}
+	if len(t.root.items) == 0 && len(t.root.children) > 0 {
+		t.root = t.root.children[0]
+	}
+	return out, ok
+}
+
 // Ascend calls fn on the items in order until fn returns false.
 func (t *btree) Ascend(fn func(item) bool) {
 	if t.root != nil {
@@ -158,16 +173,28 @@ type removal int
 
 const (
 	removeItem removal = iota
+	removeMin
 	removeMax
 )
 
-// remove deletes it (or, for removeMax, the greatest item) below n. It makes
+// remove deletes it (or, for removeMin and removeMax, the least or the
+// greatest item) below n. It makes
 // sure a child holds more than minItems items before it descends, so a
 // removal never has to travel back up either.
 func (t *btree) remove(n *node, it item, how removal) (item, bool) {
 	var i int
 	var found bool
-	if how == removeMax {
+	switch how {
+	case removeMin:
+		if len(n.children) == 0 {
+			if len(n.items) == 0 {
+				return item{}, false
+			}
+			out := n.items[0]
+			n.items = removeAt(n.items, 0)
+			return out, true
+		}
+	case removeMax:
 		i = len(n.items)
 		if len(n.children) == 0 {
 			if i == 0 {
@@ -177,7 +204,7 @@ func (t *btree) remove(n *node, it item, how removal) (item, bool) {
 			n.items = n.items[:i-1]
 			return out, true
 		}
-	} else {
+	default:
 		i, found = t.find(n, it)
 		if len(n.children) == 0 {
 			if !found {

@@ -1,6 +1,8 @@
 package memstore
 
 import (
+	"slices"
+
 	"github.com/google/uuid"
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
@@ -12,6 +14,7 @@ type journal struct {
 	syncs     table[paysync.SyncRecord]
 	adjusts   table[paysync.AdjustRecord]
 	events    table[paysync.Event]
+	trades    map[string]chains // by trade number
 	syncIDs   map[uuid.UUID]struct{}
 	adjustNos map[string]struct{}
 	eventAt   map[uuid.UUID]int // an event's position in events
@@ -21,59 +24,87 @@ type journal struct {
 	undelivered int
 }
 
+// chains are the heads of one trade's chains through the tables: 1 + the
+// position of its latest row in each, 0 for none. Listing one order's rows
+// follows its chain and reads only those.
+type chains struct {
+	sync, adjust, event int
+}
+
 func newJournal() *journal {
 	return &journal{
-		syncs:     newTable[paysync.SyncRecord](),
-		adjusts:   newTable[paysync.AdjustRecord](),
-		events:    newTable[paysync.Event](),
+		trades:    make(map[string]chains),
 		syncIDs:   make(map[uuid.UUID]struct{}),
 		adjustNos: make(map[string]struct{}),
 		eventAt:   make(map[uuid.UUID]int),
 	}
 }
 
-// entries is a commit's repository.Entries, copied and normalised.
+// entries is a commit's repository.Entries with the byte slices copied.
+// The records themselves are copied, and their times normalised, as they
+// are appended: into the tables, so without an allocation of their own.
 type entries struct {
-	sync    paysync.SyncRecord
+	repository.Entries
 	hasSync bool
-	adjusts []paysync.AdjustRecord // the caller's slice: adjustIn copies each as it is appended
-	events  []paysync.Event
+	// bytes holds copies of Sync.Raw and of each event's Payload, in that
+	// order: one allocation for all of them.
+	bytes []byte
+	raw   []byte
 }
 
-// entriesIn copies e. A Sync with a zero ID means the commit has no sync
-// record.
+// entriesIn copies e's byte slices. A Sync with a zero ID means the commit
+// has no sync record.
 func entriesIn(e repository.Entries) entries {
-	out := entries{hasSync: e.Sync.ID != uuid.Nil, adjusts: e.Adjusts}
+	out := entries{Entries: e, hasSync: e.Sync.ID != uuid.Nil}
+	n := 0
 	if out.hasSync {
-		out.sync = syncIn(e.Sync)
+		n += len(e.Sync.Raw)
 	}
-	if len(e.Events) > 0 {
-		out.events = make([]paysync.Event, len(e.Events))
-		for i, ev := range e.Events {
-			out.events[i] = eventIn(ev)
-		}
+	for _, ev := range e.Events {
+		n += len(ev.Payload)
+	}
+	if n > 0 {
+		out.bytes = make([]byte, 0, n)
+	}
+	if out.hasSync {
+		out.raw = out.take(e.Sync.Raw)
+		out.Sync.Anomalies = slices.Clone(e.Sync.Anomalies)
+	}
+	for _, ev := range e.Events {
+		out.take(ev.Payload)
 	}
 	return out
+}
+
+// take appends a copy of b to e.bytes and returns it, capped so that
+// appending to it cannot overwrite the next copy. It keeps nil as nil.
+func (e *entries) take(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	start := len(e.bytes)
+	e.bytes = append(e.bytes, b...)
+	return e.bytes[start:len(e.bytes):len(e.bytes)]
 }
 
 // check returns ErrDuplicate when a record or event id of e is taken, or is
 // given twice in e.
 func (j *journal) check(op string, e *entries) error {
-	if _, ok := j.syncIDs[e.sync.ID]; ok && e.hasSync {
-		return paysync.Ef(op, paysync.ErrDuplicate, "sync record "+e.sync.ID.String()+" exists", nil)
+	if _, ok := j.syncIDs[e.Sync.ID]; ok && e.hasSync {
+		return paysync.Ef(op, paysync.ErrDuplicate, "sync record "+e.Sync.ID.String()+" exists", nil)
 	}
-	for i, a := range e.adjusts {
+	for i, a := range e.Adjusts {
 		_, taken := j.adjustNos[a.AdjustNo]
-		for _, b := range e.adjusts[:i] {
+		for _, b := range e.Adjusts[:i] {
 			taken = taken || a.AdjustNo == b.AdjustNo
 		}
 		if taken {
 			return paysync.Ef(op, paysync.ErrDuplicate, "adjust record "+a.AdjustNo+" exists", nil)
 		}
 	}
-	for i, ev := range e.events {
+	for i, ev := range e.Events {
 		_, taken := j.eventAt[ev.ID]
-		for _, b := range e.events[:i] {
+		for _, b := range e.Events[:i] {
 			taken = taken || ev.ID == b.ID
 		}
 		if taken {
@@ -85,64 +116,123 @@ func (j *journal) check(op string, e *entries) error {
 
 // append stores e, which check accepted.
 func (j *journal) append(e *entries) {
+	h := heads{j: j}
 	if e.hasSync {
-		j.appendSync(e.sync)
+		r := e.Sync
+		r.Raw, r.CreatedAt = e.raw, utc(r.CreatedAt)
+		j.appendSync(r, h.of(r.TradeNo))
 	}
-	for _, a := range e.adjusts {
+	for _, a := range e.Adjusts {
+		a.CreatedAt = utc(a.CreatedAt)
+		c := h.of(a.TradeNo)
+		c.adjust = j.adjusts.append(a, c.adjust)
 		j.adjustNos[a.AdjustNo] = struct{}{}
-		j.adjusts.append(a.TradeNo, adjustIn(a))
 	}
-	for _, ev := range e.events {
-		j.eventAt[ev.ID] = j.events.append(ev.TradeNo, ev)
+	// The payloads follow the raw response in e.bytes, in event order.
+	rest := e.bytes[len(e.raw):]
+	for _, ev := range e.Events {
+		if ev.Payload != nil {
+			n := len(ev.Payload)
+			ev.Payload, rest = rest[:n:n], rest[n:]
+		}
+		ev.CreatedAt, ev.DeliveredAt = utc(ev.CreatedAt), utc(ev.DeliveredAt)
+		c := h.of(ev.TradeNo)
+		c.event = j.events.append(ev, c.event)
+		j.eventAt[ev.ID] = c.event - 1
 	}
+	h.flush()
 }
 
-func (j *journal) appendSync(r paysync.SyncRecord) {
+// appendSync stores r, which is the store's own copy, on its trade's chains
+// c.
+func (j *journal) appendSync(r paysync.SyncRecord, c *chains) {
+	c.sync = j.syncs.append(r, c.sync)
 	j.syncIDs[r.ID] = struct{}{}
-	j.syncs.append(r.TradeNo, r)
 }
 
-// table is an append-only list of rows with, per trade number, a chain from
-// its latest row back through its earlier ones, so listing one order's rows
-// reads only those.
+// heads holds one trade's chains while a commit appends its rows, so that a
+// commit about one order reads and writes the trades map once.
+type heads struct {
+	j   *journal
+	no  string
+	c   chains
+	set bool
+}
+
+// of returns the chains of trade no, to update in place.
+func (h *heads) of(no string) *chains {
+	if !h.set || no != h.no {
+		h.flush()
+		h.no, h.c, h.set = no, h.j.trades[no], true
+	}
+	return &h.c
+}
+
+// flush writes the chains back to the trades map.
+func (h *heads) flush() {
+	if h.set {
+		h.j.trades[h.no] = h.c
+	}
+}
+
+// chunkRows is the size of a table's chunks: big enough that a chunk is
+// allocated once in many commits, small enough to waste little.
+const chunkRows = 512
+
+// table is an append-only list of rows kept in fixed-size chunks, so that
+// growing it never copies what it holds.
 type table[T any] struct {
-	rows []row[T]
-	head map[string]int // 1 + the position of the trade's latest row
+	chunks [][]row[T]
+	n      int
 }
 
 type row[T any] struct {
 	v    T
-	prev int // 1 + the position of the trade's previous row, 0 for none
+	prev int // 1 + the position of the same trade's previous row, 0 for none
 }
 
-func newTable[T any]() table[T] { return table[T]{head: make(map[string]int)} }
-
-// append adds v, a row of trade tradeNo, and returns its position.
-func (t *table[T]) append(tradeNo string, v T) int {
-	t.rows = append(t.rows, row[T]{v: v, prev: t.head[tradeNo]})
-	t.head[tradeNo] = len(t.rows)
-	return len(t.rows) - 1
+// append adds v, whose trade's latest row is at prev-1 (prev 0: none), and
+// returns 1 + its position: the trade's new chain head.
+func (t *table[T]) append(v T, prev int) int {
+	if t.n%chunkRows == 0 {
+		t.chunks = append(t.chunks, make([]row[T], 0, chunkRows))
+	}
+	last := &t.chunks[len(t.chunks)-1]
+	*last = append(*last, row[T]{v: v, prev: prev})
+	t.n++
+	return t.n
 }
 
-// each calls fn on the rows at or after position from, of trade tradeNo
-// when it is not empty, in the order they were appended, until fn returns
-// false.
-func (t *table[T]) each(tradeNo string, from int, fn func(pos int, v *T) bool) {
-	if tradeNo == "" {
-		for i := from; i < len(t.rows); i++ {
-			if !fn(i, &t.rows[i].v) {
+func (t *table[T]) at(pos int) *row[T] { return &t.chunks[pos/chunkRows][pos%chunkRows] }
+
+// each calls fn on the rows at or after position from — of one trade when
+// head is its chain head, of every trade when head is -1 — in the order
+// they were appended, until fn returns false.
+func (t *table[T]) each(head, from int, fn func(v *T) bool) {
+	if head < 0 {
+		for i := from; i < t.n; i++ {
+			if !fn(&t.at(i).v) {
 				return
 			}
 		}
 		return
 	}
 	var chain []int
-	for p := t.head[tradeNo]; p > from; p = t.rows[p-1].prev {
+	for p := head; p > from; p = t.at(p - 1).prev {
 		chain = append(chain, p-1)
 	}
 	for i := len(chain) - 1; i >= 0; i-- {
-		if !fn(chain[i], &t.rows[chain[i]].v) {
+		if !fn(&t.at(chain[i]).v) {
 			return
 		}
 	}
+}
+
+// chainsOf returns the chain heads of trade tradeNo; when tradeNo is empty,
+// heads of -1, which each takes as every trade.
+func (j *journal) chainsOf(tradeNo string) chains {
+	if tradeNo == "" {
+		return chains{sync: -1, adjust: -1, event: -1}
+	}
+	return j.trades[tradeNo]
 }

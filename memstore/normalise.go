@@ -16,9 +16,8 @@ func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // payIn returns the copy of o the store keeps, and whether it is in the
 // schedule. A zero NextSyncAt in the schedule becomes dueAt (CreatedAt on a
-// create, UpdatedAt on a commit); out
-// of the schedule NextSyncAt is cleared. The lease fields are cleared: only
-// the book writes them.
+// create, UpdatedAt on a commit); out of the schedule NextSyncAt is cleared.
+// The lease fields are cleared: only claims and releases write them.
 func payIn(o paysync.PayOrder, dueAt time.Time) (paysync.PayOrder, bool) {
 	o = o.Clone()
 	o.ExpiredAt = utc(o.ExpiredAt)
@@ -69,18 +68,6 @@ func syncOut(r paysync.SyncRecord) paysync.SyncRecord {
 	r.Raw = slices.Clone(r.Raw)
 	r.Anomalies = slices.Clone(r.Anomalies)
 	return r
-}
-
-func adjustIn(r paysync.AdjustRecord) paysync.AdjustRecord {
-	r.CreatedAt = utc(r.CreatedAt)
-	return r
-}
-
-func eventIn(e paysync.Event) paysync.Event {
-	e.Payload = slices.Clone(e.Payload)
-	e.CreatedAt = utc(e.CreatedAt)
-	e.DeliveredAt = utc(e.DeliveredAt)
-	return e
 }
 
 func eventOut(e paysync.Event) paysync.Event {

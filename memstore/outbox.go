@@ -11,8 +11,8 @@ import (
 
 // ListEvents returns copies of the events that match f, in the order they
 // were committed; an empty slice when none match. It returns an error
-// wrapping paysync.ErrInvalidRequest when f.Limit is negative, and ctx's
-// error when ctx has ended.
+// wrapping paysync.ErrInvalidRequest when f.Limit is negative, and an error
+// wrapping ctx's error when ctx has ended.
 func (s *Store) ListEvents(ctx context.Context, f repository.EventFilter) ([]paysync.Event, error) {
 	const op = "memstore.ListEvents"
 	if err := checkList(ctx, op, f.Limit); err != nil {
@@ -25,7 +25,7 @@ func (s *Store) ListEvents(ctx context.Context, f repository.EventFilter) ([]pay
 	if f.UndeliveredOnly {
 		from = s.log.undelivered
 	}
-	s.log.events.each(f.TradeNo, from, func(_ int, e *paysync.Event) bool {
+	s.log.events.each(s.log.chainsOf(f.TradeNo).event, from, func(e *paysync.Event) bool {
 		if (f.TradeType == "" || e.TradeType == f.TradeType) && (!f.UndeliveredOnly || e.DeliveredAt.IsZero()) {
 			out = append(out, eventOut(*e))
 		}
@@ -34,11 +34,11 @@ func (s *Store) ListEvents(ctx context.Context, f repository.EventFilter) ([]pay
 	return out, nil
 }
 
-// MarkDelivered sets DeliveredAt to at (in UTC, truncated to microseconds)
-// on the events with the given ids that are not yet delivered; unknown ids
-// and delivered events are passed over. It returns an error wrapping
+// MarkDelivered sets DeliveredAt to at (in UTC, truncated to microseconds) on
+// the events with the given ids that are not yet delivered; unknown ids and
+// delivered events are passed over. It returns an error wrapping
 // paysync.ErrInvalidRequest when at is zero (a zero DeliveredAt means "not
-// delivered"), and ctx's error when ctx has ended.
+// delivered"), and an error wrapping ctx's error when ctx has ended.
 func (s *Store) MarkDelivered(ctx context.Context, at time.Time, ids ...uuid.UUID) error {
 	const op = "memstore.MarkDelivered"
 	if err := alive(ctx, op); err != nil {
@@ -50,13 +50,13 @@ func (s *Store) MarkDelivered(ctx context.Context, at time.Time, ids ...uuid.UUI
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rows := s.log.events.rows
+	events := &s.log.events
 	for _, id := range ids {
-		if p, ok := s.log.eventAt[id]; ok && rows[p].v.DeliveredAt.IsZero() {
-			rows[p].v.DeliveredAt = at
+		if p, ok := s.log.eventAt[id]; ok && events.at(p).v.DeliveredAt.IsZero() {
+			events.at(p).v.DeliveredAt = at
 		}
 	}
-	for s.log.undelivered < len(rows) && !rows[s.log.undelivered].v.DeliveredAt.IsZero() {
+	for s.log.undelivered < events.n && !events.at(s.log.undelivered).v.DeliveredAt.IsZero() {
 		s.log.undelivered++
 	}
 	return nil

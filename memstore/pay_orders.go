@@ -11,8 +11,8 @@ import (
 // that o.Scheduled() and is not Exhausted enters the schedule, due at
 // NextSyncAt or, when that is zero, at CreatedAt. It returns an error
 // wrapping paysync.ErrInvalidRequest when OrderNo or BizOrderNo is empty,
-// paysync.ErrDuplicate when either is taken (nothing is stored), and ctx's
-// error when ctx has ended.
+// paysync.ErrDuplicate when either is taken (nothing is stored), and an error
+// wrapping ctx's error when ctx has ended.
 func (s *Store) CreatePayOrder(ctx context.Context, o paysync.PayOrder) error {
 	const op = "memstore.CreatePayOrder"
 	if err := alive(ctx, op); err != nil {
@@ -30,7 +30,7 @@ func (s *Store) CreatePayOrder(ctx context.Context, o paysync.PayOrder) error {
 
 // GetPayOrder returns a copy of the order with system number orderNo. It
 // returns an error wrapping paysync.ErrOrderNotFound when there is none, and
-// ctx's error when ctx has ended.
+// an error wrapping ctx's error when ctx has ended.
 func (s *Store) GetPayOrder(ctx context.Context, orderNo string) (paysync.PayOrder, error) {
 	const op = "memstore.GetPayOrder"
 	if err := alive(ctx, op); err != nil {
@@ -47,7 +47,7 @@ func (s *Store) GetPayOrder(ctx context.Context, orderNo string) (paysync.PayOrd
 
 // GetPayOrderByBizNo returns a copy of the order with merchant number
 // bizOrderNo. It returns an error wrapping paysync.ErrOrderNotFound when
-// there is none, and ctx's error when ctx has ended.
+// there is none, and an error wrapping ctx's error when ctx has ended.
 func (s *Store) GetPayOrderByBizNo(ctx context.Context, bizOrderNo string) (paysync.PayOrder, error) {
 	const op = "memstore.GetPayOrderByBizNo"
 	if err := alive(ctx, op); err != nil {
@@ -62,15 +62,15 @@ func (s *Store) GetPayOrderByBizNo(ctx context.Context, bizOrderNo string) (pays
 	return e.order.Clone(), nil
 }
 
-// CommitPayOrder stores a copy of o as version o.Version+1 of the order,
-// with e, all or nothing; e.Sync is stored unless its ID is zero. The stored
+// CommitPayOrder stores a copy of o as version o.Version+1 of the order, with
+// e, all or nothing; e.Sync is stored unless its ID is zero. The stored
 // BizOrderNo and lease are kept, except that an order leaving the schedule
 // (no longer o.Scheduled(), or Exhausted) loses its NextSyncAt and lease; a
 // zero NextSyncAt in the schedule becomes UpdatedAt. It returns an error
 // wrapping paysync.ErrOrderNotFound when there is no such order,
 // paysync.ErrVersionConflict when the stored version is not o.Version,
 // paysync.ErrDuplicate when a record or event id is taken (in each case
-// nothing is stored), and ctx's error when ctx has ended.
+// nothing is stored), and an error wrapping ctx's error when ctx has ended.
 func (s *Store) CommitPayOrder(ctx context.Context, o paysync.PayOrder, e repository.Entries) error {
 	const op = "memstore.CommitPayOrder"
 	if err := alive(ctx, op); err != nil {
@@ -80,7 +80,7 @@ func (s *Store) CommitPayOrder(ctx context.Context, o paysync.PayOrder, e reposi
 	en := entriesIn(e)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, err := s.pays.check(op, &p)
+	cur, err := s.pays.check(op, p.OrderNo, p.Version)
 	if err != nil {
 		return err
 	}
@@ -88,17 +88,17 @@ func (s *Store) CommitPayOrder(ctx context.Context, o paysync.PayOrder, e reposi
 		return err
 	}
 	p.BizOrderNo = cur.order.BizOrderNo
-	s.pays.replace(cur, p, in)
+	s.pays.replace(cur, &p, in)
 	s.log.append(&en)
 	return nil
 }
 
-// ClaimPayOrders leases up to c.Limit due orders to c.Owner until c.Until
-// and returns copies of them, lease set, in due order (NextSyncAt, then
-// OrderNo); an empty slice when none is due. Times are taken in UTC,
-// truncated to microseconds. It returns an error wrapping
-// paysync.ErrInvalidRequest when the claim is not valid, and ctx's error
-// when ctx has ended.
+// ClaimPayOrders leases up to c.Limit due orders to c.Owner until c.Until and
+// returns copies of them, lease set, in due order (NextSyncAt, then OrderNo);
+// an empty slice when none is due. Times are taken in UTC, truncated to
+// microseconds. It returns an error wrapping paysync.ErrInvalidRequest when
+// the claim is not valid, and an error wrapping ctx's error when ctx has
+// ended.
 func (s *Store) ClaimPayOrders(ctx context.Context, c repository.Claim) ([]paysync.PayOrder, error) {
 	const op = "memstore.ClaimPayOrders"
 	c, err := claimIn(ctx, op, c)
@@ -116,8 +116,8 @@ func (s *Store) ClaimPayOrders(ctx context.Context, c repository.Claim) ([]paysy
 }
 
 // ReleasePayOrders drops owner's leases on orderNos; orders missing, not
-// leased or leased to someone else are passed over. It returns ctx's error
-// when ctx has ended.
+// leased or leased to someone else are passed over. It returns an error
+// wrapping ctx's error when ctx has ended.
 func (s *Store) ReleasePayOrders(ctx context.Context, owner string, orderNos ...string) error {
 	const op = "memstore.ReleasePayOrders"
 	if err := alive(ctx, op); err != nil {
@@ -129,8 +129,8 @@ func (s *Store) ReleasePayOrders(ctx context.Context, owner string, orderNos ...
 	return nil
 }
 
-// claimIn returns c with its times normalised, or an error when ctx has
-// ended or c is not valid.
+// claimIn returns c with its times normalised, or an error when ctx has ended
+// or c is not valid.
 func claimIn(ctx context.Context, op string, c repository.Claim) (repository.Claim, error) {
 	if err := alive(ctx, op); err != nil {
 		return c, err

@@ -8,8 +8,8 @@ import (
 )
 
 // SaveSyncRecord stores r alone. It returns an error wrapping
-// paysync.ErrDuplicate when r.ID is taken, and ctx's error when ctx has
-// ended.
+// paysync.ErrDuplicate when r.ID is taken, and an error wrapping ctx's error
+// when ctx has ended.
 func (s *Store) SaveSyncRecord(ctx context.Context, r paysync.SyncRecord) error {
 	const op = "memstore.SaveSyncRecord"
 	if err := alive(ctx, op); err != nil {
@@ -21,14 +21,16 @@ func (s *Store) SaveSyncRecord(ctx context.Context, r paysync.SyncRecord) error 
 	if _, ok := s.log.syncIDs[r.ID]; ok {
 		return paysync.Ef(op, paysync.ErrDuplicate, "sync record "+r.ID.String()+" exists", nil)
 	}
-	s.log.appendSync(r)
+	h := heads{j: s.log}
+	s.log.appendSync(r, h.of(r.TradeNo))
+	h.flush()
 	return nil
 }
 
 // ListSyncRecords returns copies of the sync records that match f, in the
-// order they were stored; an empty slice when none match. It returns an
-// error wrapping paysync.ErrInvalidRequest when f.Limit is negative, and
-// ctx's error when ctx has ended.
+// order they were stored; an empty slice when none match. It returns an error
+// wrapping paysync.ErrInvalidRequest when f.Limit is negative, and an error
+// wrapping ctx's error when ctx has ended.
 func (s *Store) ListSyncRecords(ctx context.Context, f repository.RecordFilter) ([]paysync.SyncRecord, error) {
 	const op = "memstore.ListSyncRecords"
 	if err := checkList(ctx, op, f.Limit); err != nil {
@@ -37,7 +39,7 @@ func (s *Store) ListSyncRecords(ctx context.Context, f repository.RecordFilter) 
 	out := []paysync.SyncRecord{}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	s.log.syncs.each(f.TradeNo, 0, func(_ int, r *paysync.SyncRecord) bool {
+	s.log.syncs.each(s.log.chainsOf(f.TradeNo).sync, 0, func(r *paysync.SyncRecord) bool {
 		if f.TradeType == "" || r.TradeType == f.TradeType {
 			out = append(out, syncOut(*r))
 		}
@@ -46,10 +48,10 @@ func (s *Store) ListSyncRecords(ctx context.Context, f repository.RecordFilter) 
 	return out, nil
 }
 
-// ListAdjustRecords returns copies of the adjust records that match f, in
-// the order they were stored; an empty slice when none match. It returns an
-// error wrapping paysync.ErrInvalidRequest when f.Limit is negative, and
-// ctx's error when ctx has ended.
+// ListAdjustRecords returns copies of the adjust records that match f, in the
+// order they were stored; an empty slice when none match. It returns an error
+// wrapping paysync.ErrInvalidRequest when f.Limit is negative, and an error
+// wrapping ctx's error when ctx has ended.
 func (s *Store) ListAdjustRecords(ctx context.Context, f repository.RecordFilter) ([]paysync.AdjustRecord, error) {
 	const op = "memstore.ListAdjustRecords"
 	if err := checkList(ctx, op, f.Limit); err != nil {
@@ -58,7 +60,7 @@ func (s *Store) ListAdjustRecords(ctx context.Context, f repository.RecordFilter
 	out := []paysync.AdjustRecord{}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	s.log.adjusts.each(f.TradeNo, 0, func(_ int, r *paysync.AdjustRecord) bool {
+	s.log.adjusts.each(s.log.chainsOf(f.TradeNo).adjust, 0, func(r *paysync.AdjustRecord) bool {
 		if f.TradeType == "" || r.TradeType == f.TradeType {
 			out = append(out, *r)
 		}

@@ -256,13 +256,17 @@ func TestSweepLeaseSurvivesCrash(t *testing.T) {
 	crashed := <-done
 	assert.Equal(t, 200, crashed.Due)
 	assert.Equal(t, 10, crashed.Synced)
+	// The sync cut off by the cancel failed before an answer: its lease was
+	// handed back. The orders never started keep theirs.
+	assert.Equal(t, 200, crashed.Synced+crashed.Errors+crashed.Abandoned)
+	assert.GreaterOrEqual(t, crashed.Abandoned, 100)
 
 	rep := e.sweep(other)
-	assert.Equal(t, n-200, rep.Synced, "the other host leaves the leased orders alone")
+	assert.Equal(t, n-200+crashed.Errors, rep.Synced, "the other host leaves the leased orders alone")
 
 	e.clock.Add(5 * time.Minute)
 	rep = e.sweep(other)
-	assert.Equal(t, 190, rep.Synced, "after the lease, the other host finishes them")
+	assert.Equal(t, crashed.Abandoned, rep.Synced, "after the lease, the other host finishes them")
 
 	recs, err := e.store.ListSyncRecords(e.ctx, repository.RecordFilter{TradeType: paysync.TradePay})
 	require.NoError(t, err)

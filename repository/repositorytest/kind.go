@@ -12,14 +12,14 @@ import (
 // kind lets one test assert a contract on pay orders and allocation orders
 // alike: the ports of both are the same with other names.
 type kind[O any] struct {
-	tradeType paysync.TradeType
-	notFound  *paysync.Error
-	newOrder  func(no string, at time.Time) O
-	numbers   func(*O) (no, biz *string)
-	schedule  func(*O) *paysync.Schedule
-	version   func(*O) *int64
+	tradeType  paysync.TradeType
+	notFound   *paysync.Error
+	newOrder   func(no string, at time.Time) O
+	numbers    func(*O) (no, biz *string)
+	schedule   func(*O) *paysync.Schedule
+	version    func(*O) *int64
 	timestamps func(*O) (createdAt, updatedAt *time.Time)
-	announced func(*O) *[]paysync.AnomalyCode
+	announced  func(*O) *[]paysync.AnomalyCode
 	// change edits o the way a sync that keeps it in the schedule would:
 	// every field a commit may write, with at as the time of the change.
 	change func(o *O, at time.Time)

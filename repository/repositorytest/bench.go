@@ -106,20 +106,40 @@ func BenchmarkCommit(b *testing.B, newStore Factory, stored int) {
 func settle() { runtime.GC() }
 
 // load creates n pay orders, due one microsecond apart from base(), and
-// returns their numbers and merchant numbers.
+// returns their numbers and merchant numbers. A store that is a
+// repository.PayOrderLoader gets them in batches, which is what makes a
+// million orders loadable into a database.
 func load(tb testing.TB, st repository.Store, n int) (nos, bizNos []string) {
 	tb.Helper()
+	const batch = 10_000
 	nos, bizNos = make([]string, n), make([]string, n)
-	o := NewPayOrder("", base())
+	loader, bulk := st.(repository.PayOrderLoader)
+	pending := make([]paysync.PayOrder, 0, min(n, batch))
+	flush := func() {
+		if err := loader.LoadPayOrders(tb.Context(), pending); err != nil {
+			tb.Fatal(err)
+		}
+		pending = pending[:0]
+	}
 	for i := range n {
+		o := NewPayOrder("", base())
 		nos[i] = fmt.Sprintf("P%010d", i)
 		bizNos[i] = "biz-" + nos[i]
 		at := base().Add(time.Duration(i) * time.Microsecond)
 		o.OrderNo, o.BizOrderNo = nos[i], bizNos[i]
 		o.CreatedAt, o.UpdatedAt, o.Schedule.NextSyncAt = at, at, at
-		if err := st.CreatePayOrder(tb.Context(), o); err != nil {
-			tb.Fatal(err)
+		if !bulk {
+			if err := st.CreatePayOrder(tb.Context(), o); err != nil {
+				tb.Fatal(err)
+			}
+			continue
 		}
+		if pending = append(pending, o); len(pending) == batch {
+			flush()
+		}
+	}
+	if bulk && len(pending) > 0 {
+		flush()
 	}
 	return nos, bizNos
 }

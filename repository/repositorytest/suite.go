@@ -73,6 +73,7 @@ func Run(t *testing.T, newStore Factory, opts Options) {
 	t.Run("Outbox", func(t *testing.T) { s.runAll(t, outboxTests()) })
 	t.Run("Values", func(t *testing.T) { s.runAll(t, valueTests()) })
 	t.Run("Context", func(t *testing.T) { s.runAll(t, contextTests()) })
+	t.Run("PayOrderLoader", func(t *testing.T) { runLoader(t, s) })
 }
 
 type suite struct {

@@ -101,42 +101,24 @@ func (s *Syncer) writeAllocation(ctx context.Context, o paysync.AllocationOrder,
 // payFailed does for pay orders.
 func (s *Syncer) allocFailed(ctx context.Context, op string, o paysync.AllocationOrder, src paysync.Source, clientIP string, rep *channel.AllocationReport, cause error) (AllocationResult, error) {
 	now := s.clock()
-	sentinel, retry := failureKind(cause)
-	if errors.Is(cause, channel.ErrRateLimited) {
-		s.limits.hold(o.Channel)
-	}
-	rec := paysync.SyncRecord{
-		ID: s.newID(), TradeType: paysync.TradeAllocation, TradeNo: o.AllocationNo, BizNo: o.BizAllocationNo,
-		OutNo: o.OutAllocationNo, Channel: o.Channel, Raw: rep.Raw, ErrorCode: string(sentinel.Code),
-		ErrorMsg: cause.Error(), ClientIP: clientIP, Source: src, CreatedAt: now,
-	}
-	s.log.LogAttrs(ctx, slogWarn, "allocation sync failed", attrStr("allocation_no", o.AllocationNo),
-		attrStr("channel", o.Channel), attrStr("source", string(src)), attrErr(cause))
+	rec := s.failureRecord(ctx, paysync.TradeAllocation, o.AllocationNo, o.BizAllocationNo, o.OutAllocationNo, o.Channel, src, clientIP, cause, now)
+	rec.Raw = rep.Raw
 	res := allocResult(&o)
 	res.RecordID = rec.ID
-	ret := paysync.E(op, sentinel, cause)
-	wctx := storeCtx(ctx)
-	if !retry && o.Scheduled() && !o.Schedule.Exhausted {
+	_, keepDue := failureKind(cause)
+	counts := !keepDue && o.Scheduled() && !o.Schedule.Exhausted
+	exhausted, err := s.saveFailure(ctx, counts, rec, func(wctx context.Context) (bool, error) {
 		next := o
-		var e repository.Entries
-		if s.reschedule(&next.Schedule, next.CreatedAt, time.Time{}, now) {
+		e := repository.Entries{Sync: rec}
+		exhausted := s.reschedule(&next.Schedule, next.CreatedAt, time.Time{}, now)
+		if exhausted {
 			e.Events = append(e.Events, s.allocEvent(&next, paysync.EventSyncExhausted, "", "", now))
-			res.Exhausted = true
 		}
-		next.UpdatedAt, e.Sync = now, rec
-		err := s.store.CommitAllocationOrder(wctx, next, e)
-		if err == nil {
-			return res, ret
-		}
-		res.Exhausted = false
-		if !errors.Is(err, paysync.ErrVersionConflict) {
-			return res, paysync.E(op, paysync.ErrInternal, errors.Join(cause, err))
-		}
-	}
-	if err := s.store.SaveSyncRecord(wctx, rec); err != nil {
-		return res, paysync.E(op, paysync.ErrInternal, errors.Join(cause, err))
-	}
-	return res, ret
+		next.UpdatedAt = now
+		return exhausted, s.store.CommitAllocationOrder(wctx, next, e)
+	})
+	res.Exhausted = exhausted
+	return res, failureError(op, cause, err)
 }
 
 // failureKind tells a failed sync's sentinel, and whether the attempt does

@@ -120,45 +120,64 @@ func (s *Syncer) reschedule(sc *paysync.Schedule, created, expires, now time.Tim
 }
 
 // payFailed records a sync whose outcome is unknown: the order's status is
-// untouched. A completed attempt still moves the order's due time, so a
-// channel that is down is not asked again at once; a rate-limited one keeps
-// its due time (it was never really asked).
+// untouched (see saveFailure).
 func (s *Syncer) payFailed(ctx context.Context, op string, o paysync.PayOrder, src paysync.Source, clientIP string, a *payAnswer, cause error) (PayResult, error) {
 	now := s.clock()
-	sentinel, keepDue := failureKind(cause)
-	if errors.Is(cause, channel.ErrRateLimited) {
-		s.limits.hold(o.Channel)
-	}
-	rec := paysync.SyncRecord{
-		ID: s.newID(), TradeType: paysync.TradePay, TradeNo: o.OrderNo, BizNo: o.BizOrderNo,
-		OutNo: o.OutOrderNo, Channel: o.Channel, ChannelState: string(a.rep.State), Raw: a.rep.Raw,
-		ErrorCode: string(sentinel.Code), ErrorMsg: cause.Error(), ClientIP: clientIP, Source: src, CreatedAt: now,
-	}
-	s.log.LogAttrs(ctx, slogWarn, "pay sync failed", attrStr("order_no", o.OrderNo), attrStr("channel", o.Channel),
-		attrStr("source", string(src)), attrErr(cause))
+	rec := s.failureRecord(ctx, paysync.TradePay, o.OrderNo, o.BizOrderNo, o.OutOrderNo, o.Channel, src, clientIP, cause, now)
+	rec.ChannelState, rec.Raw = string(a.rep.State), a.rep.Raw
 	res := PayResult{OrderStatus: o.Status, ChannelState: a.rep.State, RecordID: rec.ID}
-	ret := paysync.E(op, sentinel, cause)
-	wctx := storeCtx(ctx)
-	if !keepDue && o.Scheduled() && !o.Schedule.Exhausted {
+	_, keepDue := failureKind(cause)
+	counts := !keepDue && o.Scheduled() && !o.Schedule.Exhausted
+	exhausted, err := s.saveFailure(ctx, counts, rec, func(wctx context.Context) (bool, error) {
 		next := o
-		var e repository.Entries
-		if s.reschedule(&next.Schedule, next.CreatedAt, next.ExpiredAt, now) {
+		e := repository.Entries{Sync: rec}
+		exhausted := s.reschedule(&next.Schedule, next.CreatedAt, next.ExpiredAt, now)
+		if exhausted {
 			e.Events = append(e.Events, s.payEvent(&next, paysync.EventSyncExhausted, "", now))
-			res.Exhausted = true
 		}
-		next.UpdatedAt, e.Sync = now, rec
-		err := s.store.CommitPayOrder(wctx, next, e)
-		if err == nil {
-			return res, ret
-		}
-		res.Exhausted = false
-		if !errors.Is(err, paysync.ErrVersionConflict) {
-			return res, paysync.E(op, paysync.ErrInternal, errors.Join(cause, err))
-		}
-		// Someone else moved the order on; keep the record alone.
+		next.UpdatedAt = now
+		return exhausted, s.store.CommitPayOrder(wctx, next, e)
+	})
+	res.Exhausted = exhausted
+	return res, failureError(op, cause, err)
+}
+
+// failureRecord builds the SyncRecord of a failed sync, logs the failure and,
+// for a rate-limit answer, backs the channel off.
+func (s *Syncer) failureRecord(ctx context.Context, tt paysync.TradeType, no, bizNo, outNo, ch string, src paysync.Source, clientIP string, cause error, now time.Time) paysync.SyncRecord {
+	if errors.Is(cause, channel.ErrRateLimited) {
+		s.limits.hold(ch)
 	}
-	if err := s.store.SaveSyncRecord(wctx, rec); err != nil {
-		return res, paysync.E(op, paysync.ErrInternal, errors.Join(cause, err))
+	s.log.LogAttrs(ctx, slogWarn, string(tt)+" sync failed", attrStr("trade_no", no), attrStr("channel", ch),
+		attrStr("source", string(src)), attrErr(cause))
+	sentinel, _ := failureKind(cause)
+	return paysync.SyncRecord{ID: s.newID(), TradeType: tt, TradeNo: no, BizNo: bizNo, OutNo: outNo, Channel: ch,
+		ErrorCode: string(sentinel.Code), ErrorMsg: cause.Error(), ClientIP: clientIP, Source: src, CreatedAt: now}
+}
+
+// saveFailure writes rec. An attempt that counts (the order is in the
+// schedule, and neither a rate limit nor a lost race stopped it) moves the
+// order's due time with it through commit, so a channel that is down is not
+// asked again at once; otherwise, or when the order moved on meanwhile, the
+// record is stored alone. It reports whether the commit ended the schedule.
+func (s *Syncer) saveFailure(ctx context.Context, counts bool, rec paysync.SyncRecord, commit func(context.Context) (bool, error)) (bool, error) {
+	wctx := storeCtx(ctx)
+	if counts {
+		exhausted, err := commit(wctx)
+		if err == nil || !errors.Is(err, paysync.ErrVersionConflict) {
+			return exhausted && err == nil, err
+		}
 	}
-	return res, ret
+	return false, s.store.SaveSyncRecord(wctx, rec)
+}
+
+// failureError is what a failed sync returns: the failure's sentinel
+// wrapping its cause, or ErrInternal when even its record could not be
+// written.
+func failureError(op string, cause, storeErr error) error {
+	if storeErr != nil {
+		return paysync.E(op, paysync.ErrInternal, errors.Join(cause, storeErr))
+	}
+	sentinel, _ := failureKind(cause)
+	return paysync.E(op, sentinel, cause)
 }

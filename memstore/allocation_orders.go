@@ -25,7 +25,7 @@ func (s *Store) CreateAllocationOrder(ctx context.Context, o paysync.AllocationO
 	p.Version = 1
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.allocations.add(op, p, in)
+	return s.allocations.add(op, p, in, s.adopt)
 }
 
 // GetAllocationOrder returns a copy of the order with system number
@@ -89,7 +89,7 @@ func (s *Store) CommitAllocationOrder(ctx context.Context, o paysync.AllocationO
 	}
 	p.BizAllocationNo = cur.order.BizAllocationNo
 	s.allocations.replace(cur, &p, in)
-	s.log.append(&en)
+	s.log.append(&en, s.commitTrade(p.AllocationNo, cur.trade))
 	return nil
 }
 

@@ -29,6 +29,11 @@ type entry[O any] struct {
 	id    uint32 // the order's position in book.entries
 	place place  // which index holds the order
 	at    int64  // the order's time in that index, unix microseconds
+	key   uint64 // prefix of the order's number: its key in the due index
+	// trade points to the chains of the order's records and events: own,
+	// or those of the order of the other kind that has the same number.
+	trade *chains
+	own   chains
 }
 
 // book holds the orders of one kind with their indexes. It does no locking
@@ -77,9 +82,9 @@ func (b *book[O]) lookupBiz(op, biz string) (*entry[O], error) {
 }
 
 // add stores o, which the caller prepared: a copy of its own, Version 1, no
-// lease, NextSyncAt set when inSchedule. It returns ErrDuplicate when either
-// number is taken.
-func (b *book[O]) add(op string, o O, inSchedule bool) error {
+// lease, NextSyncAt set when inSchedule; its records go on the chains trade.
+// It returns ErrDuplicate when either number is taken.
+func (b *book[O]) add(op string, o O, inSchedule bool, trade func(no string, own *chains) *chains) error {
 	no, biz := b.kind.numbers(&o)
 	if _, ok := b.byNo[no]; ok {
 		return paysync.Ef(op, paysync.ErrDuplicate, "system number "+no+" is taken", nil)
@@ -90,7 +95,8 @@ func (b *book[O]) add(op string, o O, inSchedule bool) error {
 	if len(b.entries) == math.MaxUint32 {
 		return paysync.Ef(op, paysync.ErrInternal, "the store is full", nil)
 	}
-	e := &entry[O]{order: o, id: uint32(len(b.entries))}
+	e := &entry[O]{order: o, id: uint32(len(b.entries)), key: prefix(no)}
+	e.trade = trade(no, &e.own)
 	b.entries = append(b.entries, e)
 	b.byNo[no] = e
 	b.byBiz[biz] = e
@@ -199,7 +205,7 @@ func (b *book[O]) release(owner string, nos []string) {
 // wait puts e in the due index.
 func (b *book[O]) wait(e *entry[O]) {
 	e.place, e.at = waiting, b.kind.schedule(&e.order).NextSyncAt.UnixMicro()
-	b.due.Insert(item{at: e.at, id: e.id})
+	b.due.Insert(item{at: e.at, key: e.key, id: e.id})
 }
 
 // lease puts e in the lease index.
@@ -220,9 +226,23 @@ func (b *book[O]) takeMin(t *btree) *entry[O] {
 func (b *book[O]) unindex(e *entry[O]) {
 	switch e.place {
 	case waiting:
-		b.due.Delete(item{at: e.at, id: e.id})
+		b.due.Delete(item{at: e.at, key: e.key, id: e.id})
 	case leased:
 		b.leases.Delete(item{at: e.at, id: e.id})
 	}
 	e.place, e.at = unscheduled, 0
+}
+
+// prefix returns the first eight bytes of s as a big-endian number, padded
+// with zeros. Numbers whose prefixes differ sort as their prefixes do; equal
+// prefixes say nothing, and the due index asks its tie.
+func prefix(s string) uint64 {
+	var k uint64
+	for i := range 8 {
+		k <<= 8
+		if i < len(s) {
+			k |= uint64(s[i])
+		}
+	}
+	return k
 }

@@ -154,7 +154,11 @@ func checkBook(t *testing.T, b *book[paysync.PayOrder], orders map[string]*model
 		}
 		if e.place != unscheduled {
 			scheduled++
-			if got, want := indexed[e.id], (at{e.place, item{e.at, e.id}}); got != want || b.entries[e.id] != e {
+			want := at{e.place, item{at: e.at, id: e.id}}
+			if e.place == waiting {
+				want.item.key = prefix(no)
+			}
+			if got := indexed[e.id]; got != want || b.entries[e.id] != e {
 				t.Fatalf("%s is indexed as %+v, want %+v", no, got, want)
 			}
 		}

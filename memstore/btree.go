@@ -18,7 +18,11 @@ const (
 // and moving items inside a node is a plain memory copy.
 type item struct {
 	at int64
-	id uint32
+	// key orders items of equal times before tie is asked: the due index
+	// sets it to the prefix of the order's number, so most ties are settled
+	// without reading the orders, which are far apart in memory.
+	key uint64
+	id  uint32
 }
 
 type node struct {
@@ -26,12 +30,13 @@ type node struct {
 	children []*node // nil for a leaf
 }
 
-// btree is an ordered set of items: by at, then by tie.
+// btree is an ordered set of items: by at, then by key, then by tie.
 type btree struct {
 	root *node
 	n    int
 	// tie reports whether the order with id a sorts before the one with id
-	// b when their times are equal; nil orders them by id.
+	// b when their times and keys are equal; nil orders them by id. It must
+	// agree with the keys: a's key below b's means a sorts first.
 	tie func(a, b uint32) bool
 }
 
@@ -39,6 +44,8 @@ func (t *btree) less(a, b item) bool {
 	switch {
 	case a.at != b.at:
 		return a.at < b.at
+	case a.key != b.key:
+		return a.key < b.key
 	case a.id == b.id || t.tie == nil:
 		return a.id < b.id
 	}

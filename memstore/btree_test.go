@@ -76,10 +76,12 @@ func (t *btree) compare(a, b item) int {
 // TestBtreeMatchesSortedSlice applies random inserts and deletes to a tree
 // and to a sorted slice, and compares them as it goes.
 func TestBtreeMatchesSortedSlice(t *testing.T) {
-	// Ties broken by a name, in an order that is not the ids'.
+	// Ties broken by a name, in an order that is not the ids'. The names'
+	// first eight bytes tell some of them apart, so that keyed items are
+	// ordered partly by key and partly by tie.
 	names := make([]string, 64)
 	for i := range names {
-		names[i] = fmt.Sprint((i * 37) % 64)
+		names[i] = fmt.Sprintf("order-%03d", (i*37)%64)
 	}
 	byName := func(a, b uint32) bool { return names[a] < names[b] }
 	tests := []struct {
@@ -88,10 +90,13 @@ func TestBtreeMatchesSortedSlice(t *testing.T) {
 		ops      int
 		deleteIn int // one operation in deleteIn is a delete
 		tie      func(a, b uint32) bool
+		keyed    bool // items carry their name's prefix as key
 	}{
-		{"small, churning", 5, 2000, 2, nil},
-		{"deep, growing", 500, 8000, 4, nil},
-		{"deep, churning, ties by name", 300, 8000, 2, byName},
+		{"small, churning", 5, 2000, 2, nil, false},
+		{"deep, growing", 500, 8000, 4, nil, false},
+		{"deep, churning, ties by name", 300, 8000, 2, byName, false},
+		{"deep, churning, keys and ties by name", 300, 8000, 2, byName, true},
+		{"few times, keys and ties by name", 3, 8000, 3, byName, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,6 +105,9 @@ func TestBtreeMatchesSortedSlice(t *testing.T) {
 			var want []item
 			for op := range tc.ops {
 				it := item{at: int64(rng.IntN(tc.times)), id: uint32(rng.IntN(len(names)))}
+				if tc.keyed {
+					it.key = prefix(names[it.id])
+				}
 				i, found := slices.BinarySearchFunc(want, it, tr.compare)
 				if rng.IntN(tc.deleteIn) == 0 {
 					if got := tr.Delete(it); got != found {
@@ -167,5 +175,20 @@ func TestBtreeInsertTwice(t *testing.T) {
 	tr.check(t)
 	if tr.Len() != 200 {
 		t.Fatalf("Len %d after inserting every item twice, want 200", tr.Len())
+	}
+}
+
+// TestPrefixOrdersAsStrings checks the promise the due index relies on: when
+// two prefixes differ, they order as the strings do.
+func TestPrefixOrdersAsStrings(t *testing.T) {
+	strs := []string{"", "\x00", "\x00\x00", "a", "a\x00", "ab", "abcdefgh", "abcdefgh\x00", "abcdefghi",
+		"abcdefgz", "b", "\xff", "\xff\xff\xff\xff\xff\xff\xff\xff\xff", "O1", "O10", "O2", "P2024051200001"}
+	for _, a := range strs {
+		for _, b := range strs {
+			pa, pb := prefix(a), prefix(b)
+			if pa != pb && (pa < pb) != (a < b) {
+				t.Errorf("prefix(%q) = %#x, prefix(%q) = %#x: out of the strings' order", a, pa, b, pb)
+			}
+		}
 	}
 }

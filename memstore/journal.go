@@ -11,13 +11,17 @@ import (
 // journal holds what commits append and nothing ever deletes: sync records,
 // adjust records and outbox events.
 type journal struct {
-	syncs     table[paysync.SyncRecord]
-	adjusts   table[paysync.AdjustRecord]
-	events    table[paysync.Event]
-	trades    map[string]chains // by trade number
+	syncs   table[paysync.SyncRecord]
+	adjusts table[paysync.AdjustRecord]
+	events  table[paysync.Event]
+	// orphans holds the chains of trade numbers that no order has: records
+	// saved before their order, or about no order at all. A known order's
+	// chains live in its entry, which a commit already holds.
+	orphans   map[string]*chains
 	syncIDs   map[uuid.UUID]struct{}
 	adjustNos map[string]struct{}
 	eventAt   map[uuid.UUID]int // an event's position in events
+	blobs     blobs             // the rows' byte slices
 	// undelivered is the position of the first event that may not be
 	// delivered yet: hosts deliver roughly in order, so listing undelivered
 	// events starts there instead of at the beginning of time.
@@ -26,65 +30,38 @@ type journal struct {
 
 // chains are the heads of one trade's chains through the tables: 1 + the
 // position of its latest row in each, 0 for none. Listing one order's rows
-// follows its chain and reads only those.
+// follows its chain and reads only those. The chains are a trade number's,
+// whatever the trade type, as a filter on the number alone needs.
 type chains struct {
 	sync, adjust, event int
 }
 
 func newJournal() *journal {
 	return &journal{
-		trades:    make(map[string]chains),
+		orphans:   make(map[string]*chains),
 		syncIDs:   make(map[uuid.UUID]struct{}),
 		adjustNos: make(map[string]struct{}),
 		eventAt:   make(map[uuid.UUID]int),
 	}
 }
 
-// entries is a commit's repository.Entries with the byte slices copied.
-// The records themselves are copied, and their times normalised, as they
-// are appended: into the tables, so without an allocation of their own.
+// entries is a commit's repository.Entries with the anomalies copied. The
+// records themselves are copied, and their times normalised, as they are
+// appended: into the tables, and their byte slices into the journal's
+// blobs, so without an allocation of their own.
 type entries struct {
 	repository.Entries
 	hasSync bool
-	// bytes holds copies of Sync.Raw and of each event's Payload, in that
-	// order: one allocation for all of them.
-	bytes []byte
-	raw   []byte
 }
 
-// entriesIn copies e's byte slices. A Sync with a zero ID means the commit
-// has no sync record.
+// entriesIn returns e with its anomalies copied. A Sync with a zero ID
+// means the commit has no sync record.
 func entriesIn(e repository.Entries) entries {
 	out := entries{Entries: e, hasSync: e.Sync.ID != uuid.Nil}
-	n := 0
 	if out.hasSync {
-		n += len(e.Sync.Raw)
-	}
-	for _, ev := range e.Events {
-		n += len(ev.Payload)
-	}
-	if n > 0 {
-		out.bytes = make([]byte, 0, n)
-	}
-	if out.hasSync {
-		out.raw = out.take(e.Sync.Raw)
 		out.Sync.Anomalies = slices.Clone(e.Sync.Anomalies)
 	}
-	for _, ev := range e.Events {
-		out.take(ev.Payload)
-	}
 	return out
-}
-
-// take appends a copy of b to e.bytes and returns it, capped so that
-// appending to it cannot overwrite the next copy. It keeps nil as nil.
-func (e *entries) take(b []byte) []byte {
-	if b == nil {
-		return nil
-	}
-	start := len(e.bytes)
-	e.bytes = append(e.bytes, b...)
-	return e.bytes[start:len(e.bytes):len(e.bytes)]
 }
 
 // check returns ErrDuplicate when a record or event id of e is taken, or is
@@ -114,33 +91,27 @@ func (j *journal) check(op string, e *entries) error {
 	return nil
 }
 
-// append stores e, which check accepted.
-func (j *journal) append(e *entries) {
-	h := heads{j: j}
+// append stores e, which check accepted, on the chains trade returns for
+// each row's trade number.
+func (j *journal) append(e *entries, trade func(no string) *chains) {
 	if e.hasSync {
 		r := e.Sync
-		r.Raw, r.CreatedAt = e.raw, utc(r.CreatedAt)
-		j.appendSync(r, h.of(r.TradeNo))
+		r.Raw, r.CreatedAt = j.blobs.copy(r.Raw), utc(r.CreatedAt)
+		j.appendSync(r, trade(r.TradeNo))
 	}
 	for _, a := range e.Adjusts {
 		a.CreatedAt = utc(a.CreatedAt)
-		c := h.of(a.TradeNo)
+		c := trade(a.TradeNo)
 		c.adjust = j.adjusts.append(a, c.adjust)
 		j.adjustNos[a.AdjustNo] = struct{}{}
 	}
-	// The payloads follow the raw response in e.bytes, in event order.
-	rest := e.bytes[len(e.raw):]
 	for _, ev := range e.Events {
-		if ev.Payload != nil {
-			n := len(ev.Payload)
-			ev.Payload, rest = rest[:n:n], rest[n:]
-		}
+		ev.Payload = j.blobs.copy(ev.Payload)
 		ev.CreatedAt, ev.DeliveredAt = utc(ev.CreatedAt), utc(ev.DeliveredAt)
-		c := h.of(ev.TradeNo)
+		c := trade(ev.TradeNo)
 		c.event = j.events.append(ev, c.event)
 		j.eventAt[ev.ID] = c.event - 1
 	}
-	h.flush()
 }
 
 // appendSync stores r, which is the store's own copy, on its trade's chains
@@ -148,31 +119,6 @@ func (j *journal) append(e *entries) {
 func (j *journal) appendSync(r paysync.SyncRecord, c *chains) {
 	c.sync = j.syncs.append(r, c.sync)
 	j.syncIDs[r.ID] = struct{}{}
-}
-
-// heads holds one trade's chains while a commit appends its rows, so that a
-// commit about one order reads and writes the trades map once.
-type heads struct {
-	j   *journal
-	no  string
-	c   chains
-	set bool
-}
-
-// of returns the chains of trade no, to update in place.
-func (h *heads) of(no string) *chains {
-	if !h.set || no != h.no {
-		h.flush()
-		h.no, h.c, h.set = no, h.j.trades[no], true
-	}
-	return &h.c
-}
-
-// flush writes the chains back to the trades map.
-func (h *heads) flush() {
-	if h.set {
-		h.j.trades[h.no] = h.c
-	}
 }
 
 // chunkRows is the size of a table's chunks: big enough that a chunk is
@@ -226,13 +172,4 @@ func (t *table[T]) each(head, from int, fn func(v *T) bool) {
 			return
 		}
 	}
-}
-
-// chainsOf returns the chain heads of trade tradeNo; when tradeNo is empty,
-// heads of -1, which each takes as every trade.
-func (j *journal) chainsOf(tradeNo string) chains {
-	if tradeNo == "" {
-		return chains{sync: -1, adjust: -1, event: -1}
-	}
-	return j.trades[tradeNo]
 }

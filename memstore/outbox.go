@@ -25,7 +25,7 @@ func (s *Store) ListEvents(ctx context.Context, f repository.EventFilter) ([]pay
 	if f.UndeliveredOnly {
 		from = s.log.undelivered
 	}
-	s.log.events.each(s.log.chainsOf(f.TradeNo).event, from, func(e *paysync.Event) bool {
+	s.log.events.each(s.listHeads(f.TradeNo).event, from, func(e *paysync.Event) bool {
 		if (f.TradeType == "" || e.TradeType == f.TradeType) && (!f.UndeliveredOnly || e.DeliveredAt.IsZero()) {
 			out = append(out, eventOut(*e))
 		}

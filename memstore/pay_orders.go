@@ -25,7 +25,7 @@ func (s *Store) CreatePayOrder(ctx context.Context, o paysync.PayOrder) error {
 	p.Version = 1
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.pays.add(op, p, in)
+	return s.pays.add(op, p, in, s.adopt)
 }
 
 // GetPayOrder returns a copy of the order with system number orderNo. It
@@ -89,7 +89,7 @@ func (s *Store) CommitPayOrder(ctx context.Context, o paysync.PayOrder, e reposi
 	}
 	p.BizOrderNo = cur.order.BizOrderNo
 	s.pays.replace(cur, &p, in)
-	s.log.append(&en)
+	s.log.append(&en, s.commitTrade(p.OrderNo, cur.trade))
 	return nil
 }
 

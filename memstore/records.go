@@ -21,9 +21,7 @@ func (s *Store) SaveSyncRecord(ctx context.Context, r paysync.SyncRecord) error 
 	if _, ok := s.log.syncIDs[r.ID]; ok {
 		return paysync.Ef(op, paysync.ErrDuplicate, "sync record "+r.ID.String()+" exists", nil)
 	}
-	h := heads{j: s.log}
-	s.log.appendSync(r, h.of(r.TradeNo))
-	h.flush()
+	s.log.appendSync(r, s.trade(r.TradeNo))
 	return nil
 }
 
@@ -39,7 +37,7 @@ func (s *Store) ListSyncRecords(ctx context.Context, f repository.RecordFilter) 
 	out := []paysync.SyncRecord{}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	s.log.syncs.each(s.log.chainsOf(f.TradeNo).sync, 0, func(r *paysync.SyncRecord) bool {
+	s.log.syncs.each(s.listHeads(f.TradeNo).sync, 0, func(r *paysync.SyncRecord) bool {
 		if f.TradeType == "" || r.TradeType == f.TradeType {
 			out = append(out, syncOut(*r))
 		}
@@ -60,7 +58,7 @@ func (s *Store) ListAdjustRecords(ctx context.Context, f repository.RecordFilter
 	out := []paysync.AdjustRecord{}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	s.log.adjusts.each(s.log.chainsOf(f.TradeNo).adjust, 0, func(r *paysync.AdjustRecord) bool {
+	s.log.adjusts.each(s.listHeads(f.TradeNo).adjust, 0, func(r *paysync.AdjustRecord) bool {
 		if f.TradeType == "" || r.TradeType == f.TradeType {
 			out = append(out, *r)
 		}

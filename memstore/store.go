@@ -23,7 +23,8 @@ var _ repository.Store = (*Store)(nil)
 type Store struct {
 	// One lock for everything: a commit touches an order, records and
 	// events together, and every critical section is short because values
-	// are copied and normalised before it starts.
+	// are copied and normalised before it starts (a commit's byte slices
+	// excepted: they are copied into the journal's shared chunks).
 	mu          sync.RWMutex
 	pays        *book[paysync.PayOrder]
 	allocations *book[paysync.AllocationOrder]

@@ -64,52 +64,62 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 // reqTime window (10006), nonce (10006; 10007 when the cache is full), then
 // the engine; see replyError for how its errors are answered.
 func (h *Handler) SyncPay(w http.ResponseWriter, r *http.Request) {
-	trace := rand.Text()
-	body, ok := h.read(w, r, trace)
-	if !ok {
-		return
-	}
-	p, err := DecodePay(body, h.cfg.Location)
-	if err == nil {
-		err = h.admit(p.Common)
-	}
-	if err != nil {
-		h.replyError(w, r, trace, err)
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.EngineTimeout)
-	defer cancel()
-	res, err := h.engine.SyncPay(ctx, syncer.PayRequest{
-		OrderNo:    p.OrderNo,
-		BizOrderNo: p.BizOrderNo,
-		ClientIP:   p.ClientIP,
-		Source:     paysync.SourceAPI,
-	})
-	if err != nil {
-		h.replyError(w, r, trace, err)
-		return
-	}
-	if len(res.Anomalies) > 0 {
-		h.cfg.Logger.Warn("pay sync found anomalies", "traceId", trace,
-			"orderNo", p.OrderNo, "bizOrderNo", p.BizOrderNo, "anomalies", res.Anomalies)
-	}
-	h.replyData(w, r, trace, Data{
-		Code:        DataOK,
-		OrderStatus: string(res.OrderStatus),
-		Adjust:      &res.Adjusted,
+	h.serve(w, r, func(body []byte) (Common, engineCall, error) {
+		p, err := DecodePay(body, h.cfg.Location)
+		return p.Common, func(ctx context.Context, trace string) (Data, error) {
+			res, err := h.engine.SyncPay(ctx, syncer.PayRequest{
+				OrderNo: p.OrderNo, BizOrderNo: p.BizOrderNo, ClientIP: p.ClientIP, Source: paysync.SourceAPI,
+			})
+			if err != nil {
+				return Data{}, err
+			}
+			if len(res.Anomalies) > 0 {
+				h.cfg.Logger.Warn("pay sync found anomalies", "traceId", trace,
+					"orderNo", p.OrderNo, "bizOrderNo", p.BizOrderNo, "anomalies", res.Anomalies)
+			}
+			return Data{Code: DataOK, OrderStatus: string(res.OrderStatus), Adjust: &res.Adjusted}, nil
+		}, err
 	})
 }
 
 // SyncAllocation serves POST /unipay/sync/allocation, checked like SyncPay.
 func (h *Handler) SyncAllocation(w http.ResponseWriter, r *http.Request) {
+	h.serve(w, r, func(body []byte) (Common, engineCall, error) {
+		p, err := DecodeAllocation(body, h.cfg.Location)
+		return p.Common, func(ctx context.Context, trace string) (Data, error) {
+			res, err := h.engine.SyncAllocation(ctx, syncer.AllocationRequest{
+				AllocationNo: p.AllocationNo, BizAllocationNo: p.BizAllocationNo, ClientIP: p.ClientIP,
+				Source: paysync.SourceAPI,
+			})
+			if err != nil {
+				return Data{}, err
+			}
+			if len(res.Anomalies) > 0 {
+				h.cfg.Logger.Warn("allocation sync found anomalies", "traceId", trace,
+					"allocationNo", p.AllocationNo, "bizAllocationNo", p.BizAllocationNo, "anomalies", res.Anomalies)
+			}
+			return Data{Code: DataOK, Status: string(res.Status), Result: string(res.Result), Adjust: &res.Adjusted}, nil
+		}, err
+	})
+}
+
+// engineCall asks the engine for one decoded request and returns the data
+// to answer with.
+type engineCall func(ctx context.Context, trace string) (Data, error)
+
+// serve is the pipeline both endpoints share: read the body, decode it
+// (decode returns the common fields, the engine call, and the decoding
+// error), admit it (sign, reqTime, nonce), call the engine within
+// EngineTimeout, and answer.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, decode func([]byte) (Common, engineCall, error)) {
 	trace := rand.Text()
 	body, ok := h.read(w, r, trace)
 	if !ok {
 		return
 	}
-	p, err := DecodeAllocation(body, h.cfg.Location)
+	common, call, err := decode(body)
 	if err == nil {
-		err = h.admit(p.Common)
+		err = h.admit(common)
 	}
 	if err != nil {
 		h.replyError(w, r, trace, err)
@@ -117,26 +127,12 @@ func (h *Handler) SyncAllocation(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.EngineTimeout)
 	defer cancel()
-	res, err := h.engine.SyncAllocation(ctx, syncer.AllocationRequest{
-		AllocationNo:    p.AllocationNo,
-		BizAllocationNo: p.BizAllocationNo,
-		ClientIP:        p.ClientIP,
-		Source:          paysync.SourceAPI,
-	})
+	data, err := call(ctx, trace)
 	if err != nil {
 		h.replyError(w, r, trace, err)
 		return
 	}
-	if len(res.Anomalies) > 0 {
-		h.cfg.Logger.Warn("allocation sync found anomalies", "traceId", trace,
-			"allocationNo", p.AllocationNo, "bizAllocationNo", p.BizAllocationNo, "anomalies", res.Anomalies)
-	}
-	h.replyData(w, r, trace, Data{
-		Code:   DataOK,
-		Status: string(res.Status),
-		Result: string(res.Result),
-		Adjust: &res.Adjusted,
-	})
+	h.replyData(w, r, trace, data)
 }
 
 // read returns the body, or answers 413 / 10005 itself and returns false.

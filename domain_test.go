@@ -1,0 +1,113 @@
+package paysync_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/paysync/paysync"
+	"github.com/stretchr/testify/assert"
+)
+
+func TestClosedSets(t *testing.T) {
+	for _, s := range paysync.PayStatuses() {
+		assert.True(t, s.Valid(), s)
+	}
+	for _, s := range paysync.AllocationStatuses() {
+		assert.True(t, s.Valid(), s)
+	}
+	for _, c := range paysync.AnomalyCodes() {
+		assert.True(t, c.Valid(), c)
+	}
+	assert.Len(t, paysync.AnomalyCodes(), 11)
+	assert.False(t, paysync.PayStatus("paid").Valid())
+	assert.False(t, paysync.AllocationStatus("end").Valid())
+	assert.False(t, paysync.AnomalyCode("oops").Valid())
+	assert.False(t, paysync.RefundStatus("").Valid())
+	assert.True(t, paysync.RefundPartial.Valid())
+	assert.True(t, paysync.AllocPartSuccess.Valid())
+	assert.False(t, paysync.AllocationResult("some").Valid())
+	assert.True(t, paysync.ReceiverIgnore.Valid())
+	assert.False(t, paysync.ReceiverResult("done").Valid())
+	assert.True(t, paysync.SourceSweep.Valid())
+	assert.False(t, paysync.Source("cron").Valid())
+
+	status := 0
+	for _, e := range paysync.EventTypes() {
+		assert.True(t, e.Valid(), e)
+		if e.IsStatus() {
+			status++
+		}
+	}
+	assert.Equal(t, len(paysync.StatusEventTypes()), status)
+	assert.False(t, paysync.EventPayAnomaly.IsStatus())
+	assert.False(t, paysync.EventSyncExhausted.IsStatus())
+	assert.True(t, paysync.EventPayPaidAfterClose.IsStatus())
+	assert.False(t, paysync.EventType("pay.refunded").Valid())
+	assert.False(t, paysync.EventType("pay.refunded").IsStatus())
+}
+
+func TestReceiverFinal(t *testing.T) {
+	assert.True(t, paysync.ReceiverSuccess.Final())
+	assert.True(t, paysync.ReceiverFail.Final())
+	assert.False(t, paysync.ReceiverPending.Final())
+	assert.False(t, paysync.ReceiverIgnore.Final())
+}
+
+func TestPayOrderSchedulingAndExpiry(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		status  paysync.PayStatus
+		channel string
+		want    bool
+	}{
+		{paysync.PayWait, "", false},
+		{paysync.PayWait, "wechat", true},
+		{paysync.PayProgress, "wechat", true},
+		{paysync.PayFail, "wechat", false},
+		{paysync.PaySuccess, "wechat", false},
+		{paysync.PayClose, "wechat", false},
+		{paysync.PayCancel, "wechat", false},
+	}
+	for _, tc := range tests {
+		o := paysync.PayOrder{Status: tc.status, Channel: tc.channel}
+		assert.Equal(t, tc.want, o.Scheduled(), "%s/%q", tc.status, tc.channel)
+	}
+	o := paysync.PayOrder{}
+	assert.False(t, o.Expired(now), "no expiry never expires")
+	o.ExpiredAt = now
+	assert.True(t, o.Expired(now), "expired at the instant")
+	assert.False(t, o.Expired(now.Add(-time.Nanosecond)))
+	assert.Equal(t, "CNY", o.CurrencyOrDefault())
+	o.Currency = "USD"
+	assert.Equal(t, "USD", o.CurrencyOrDefault())
+
+	for _, st := range paysync.AllocationStatuses() {
+		a := paysync.AllocationOrder{Status: st}
+		assert.Equal(t, st == paysync.AllocProcessing || st == paysync.AllocFailed, a.Scheduled(), st)
+	}
+}
+
+func TestCloneSharesNothing(t *testing.T) {
+	o := paysync.PayOrder{Announced: []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}}
+	c := o.Clone()
+	c.Announced[0] = paysync.AnomalyTradeMismatch
+	assert.Equal(t, paysync.AnomalyAmountMismatch, o.Announced[0])
+	assert.True(t, o.HasAnnounced(paysync.AnomalyAmountMismatch))
+	assert.False(t, o.HasAnnounced(paysync.AnomalyTradeMismatch))
+
+	a := paysync.AllocationOrder{Receivers: []paysync.AllocationReceiver{{ReceiverNo: "r1"}},
+		Announced: []paysync.AnomalyCode{paysync.AnomalyReceiverMissing}}
+	ac := a.Clone()
+	ac.Receivers[0].ReceiverNo = "x"
+	ac.Announced[0] = paysync.AnomalyReceiverUnmatched
+	assert.Equal(t, "r1", a.Receivers[0].ReceiverNo)
+	assert.True(t, a.HasAnnounced(paysync.AnomalyReceiverMissing))
+}
+
+func TestScheduleLeased(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	assert.False(t, paysync.Schedule{}.Leased(now))
+	assert.True(t, paysync.Schedule{LeaseOwner: "a", LeaseUntil: now.Add(time.Second)}.Leased(now))
+	assert.False(t, paysync.Schedule{LeaseOwner: "a", LeaseUntil: now}.Leased(now), "a lease ends at LeaseUntil")
+	assert.False(t, paysync.Schedule{LeaseUntil: now.Add(time.Hour)}.Leased(now), "no owner, no lease")
+}

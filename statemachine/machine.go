@@ -102,7 +102,10 @@ func (m *machine) apply(ctx context.Context, from, ev string) (string, bool, err
 	f := fsm.NewFSM(from, m.events[row:row+1], nil)
 	// A cancelled ctx would leave the fsm half-way through the transition for
 	// good; the caller's deadline belongs to its I/O, not to this in-memory step.
-	if err := f.Event(context.WithoutCancel(ctx), ev); err != nil {
+	if ctx.Done() != nil {
+		ctx = context.WithoutCancel(ctx)
+	}
+	if err := f.Event(ctx, ev); err != nil {
 		return from, false, m.fsmError(from, ev, err)
 	}
 	if got := f.Current(); got != to {

@@ -57,8 +57,14 @@ func (s *Syncer) Schedule() Schedule { return s.cfg.Schedule }
 func (s *Syncer) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // storeCtx is the context for writes once a channel answer is in hand: the
-// answer's SyncRecord is written even when the caller has gone.
-func storeCtx(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+// answer's SyncRecord is written even when the caller has gone. A context
+// that can never be cancelled is used as it is.
+func storeCtx(ctx context.Context) context.Context {
+	if ctx.Done() == nil {
+		return ctx
+	}
+	return context.WithoutCancel(ctx)
+}
 
 func (s *Syncer) sourceOf(src paysync.Source, def paysync.Source, op string) (paysync.Source, error) {
 	if src == "" {

@@ -3,8 +3,6 @@ package pgstore
 import (
 	"context"
 	"errors"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -136,34 +134,8 @@ func (s *Store) CommitAllocationOrder(ctx context.Context, o paysync.AllocationO
 // paysync.ErrInvalidRequest when c is invalid, and paysync.ErrInternal when
 // the database fails.
 func (s *Store) ClaimAllocationOrders(ctx context.Context, c repository.Claim) ([]paysync.AllocationOrder, error) {
-	const op = "pgstore.ClaimAllocationOrders"
-	// Validate what will be stored: a lease that ends after Now only in
-	// its nanoseconds would end at Now.
-	c.Now, c.Until = c.Now.UTC().Truncate(time.Microsecond), c.Until.UTC().Truncate(time.Microsecond)
-	if err := c.Validate(); err != nil {
-		return nil, paysync.Ef(op, paysync.ErrInvalidRequest, "invalid claim", err)
-	}
-	db, err := s.db(op)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.Query(ctx, claimAllocSQL, c.Owner, tsAlways(c.Until), tsAlways(c.Now), c.Limit)
-	if err != nil {
-		return nil, fail(ctx, op, err)
-	}
-	orders, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (paysync.AllocationOrder, error) {
-		return scanAllocationOrder(row)
-	})
-	if err != nil {
-		return nil, fail(ctx, op, err)
-	}
-	slices.SortFunc(orders, func(a, b paysync.AllocationOrder) int {
-		if c := a.Schedule.NextSyncAt.Compare(b.Schedule.NextSyncAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.AllocationNo, b.AllocationNo)
-	})
-	return orders, nil
+	return claim(ctx, s, "pgstore.ClaimAllocationOrders", claimAllocSQL, c, scanAllocationOrder,
+		func(o *paysync.AllocationOrder) (time.Time, string) { return o.Schedule.NextSyncAt, o.AllocationNo })
 }
 
 // ReleaseAllocationOrders drops owner's leases on allocationNos; orders that

@@ -3,8 +3,6 @@ package pgstore
 import (
 	"context"
 	"errors"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -129,35 +127,8 @@ func (s *Store) CommitPayOrder(ctx context.Context, o paysync.PayOrder, e reposi
 // slice when none is due, an error wrapping paysync.ErrInvalidRequest when c
 // is invalid, and paysync.ErrInternal when the database fails.
 func (s *Store) ClaimPayOrders(ctx context.Context, c repository.Claim) ([]paysync.PayOrder, error) {
-	const op = "pgstore.ClaimPayOrders"
-	// Validate what will be stored: a lease that ends after Now only in
-	// its nanoseconds would end at Now.
-	c.Now, c.Until = c.Now.UTC().Truncate(time.Microsecond), c.Until.UTC().Truncate(time.Microsecond)
-	if err := c.Validate(); err != nil {
-		return nil, paysync.Ef(op, paysync.ErrInvalidRequest, "invalid claim", err)
-	}
-	db, err := s.db(op)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.Query(ctx, claimPaySQL, c.Owner, tsAlways(c.Until), tsAlways(c.Now), c.Limit)
-	if err != nil {
-		return nil, fail(ctx, op, err)
-	}
-	orders, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (paysync.PayOrder, error) {
-		return scanPayOrder(row)
-	})
-	if err != nil {
-		return nil, fail(ctx, op, err)
-	}
-	// RETURNING comes in no particular order.
-	slices.SortFunc(orders, func(a, b paysync.PayOrder) int {
-		if c := a.Schedule.NextSyncAt.Compare(b.Schedule.NextSyncAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.OrderNo, b.OrderNo)
-	})
-	return orders, nil
+	return claim(ctx, s, "pgstore.ClaimPayOrders", claimPaySQL, c, scanPayOrder,
+		func(o *paysync.PayOrder) (time.Time, string) { return o.Schedule.NextSyncAt, o.OrderNo })
 }
 
 // ReleasePayOrders drops owner's leases on orderNos; orders that are missing

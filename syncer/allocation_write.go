@@ -51,12 +51,7 @@ func (s *Syncer) writeAllocation(ctx context.Context, o paysync.AllocationOrder,
 	} else if d.result != o.Result {
 		next.Result, dirty = d.result, true
 	}
-	var announce []paysync.AnomalyCode
-	for _, code := range d.anomalies {
-		if !next.HasAnnounced(code) {
-			announce = append(announce, code)
-		}
-	}
+	announce := unannounced(next.Announced, d.anomalies)
 	if len(announce) > 0 {
 		next.Announced = append(slices.Clip(next.Announced), announce...)
 		dirty = true

@@ -89,10 +89,7 @@ func (s *Syncer) syncPay(ctx context.Context, op string, o paysync.PayOrder, giv
 		return res, paysync.E(op, paysync.ErrUnknownChannel, err)
 	}
 	if !s.payLocks.acquire(ctx, o.OrderNo, s.cfg.LockWait) {
-		if ctx.Err() != nil {
-			return res, paysync.E(op, paysync.ErrSyncInProgress, ctx.Err())
-		}
-		return res, paysync.E(op, paysync.ErrSyncInProgress, nil)
+		return res, paysync.E(op, paysync.ErrSyncInProgress, ctx.Err())
 	}
 	defer s.payLocks.release(o.OrderNo)
 

@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -18,7 +19,6 @@ import (
 func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer, d *payDecision, now time.Time, src paysync.Source, clientIP string) (PayResult, error) {
 	rep := &a.rep
 	next := o
-	next.Announced = o.Announced // replaced, never appended in place, below
 	rec := paysync.SyncRecord{
 		ID: s.newID(), TradeType: paysync.TradePay, TradeNo: o.OrderNo, BizNo: o.BizOrderNo,
 		OutNo: o.OutOrderNo, Channel: o.Channel, ChannelState: string(rep.State), Raw: rep.Raw,
@@ -66,12 +66,7 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 			next.PaidAt, dirty = rep.PaidAt.UTC().Truncate(time.Microsecond), true
 		}
 	}
-	var announce []paysync.AnomalyCode
-	for _, code := range d.anomalies {
-		if !next.HasAnnounced(code) {
-			announce = append(announce, code)
-		}
-	}
+	announce := unannounced(next.Announced, d.anomalies)
 	if len(announce) > 0 {
 		next.Announced = append(slices.Clip(next.Announced), announce...)
 		dirty = true
@@ -94,9 +89,8 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 
 	res := PayResult{OrderStatus: next.Status, Adjusted: rec.Adjusted, ChannelState: rep.State,
 		Anomalies: d.anomalies, RecordID: rec.ID, Exhausted: exhausted}
-	if !dirty {
-		return PayResult{OrderStatus: o.Status, ChannelState: rep.State, Anomalies: d.anomalies, RecordID: rec.ID},
-			s.store.SaveSyncRecord(storeCtx(ctx), rec)
+	if !dirty { // nothing moved: next is o
+		return res, s.store.SaveSyncRecord(storeCtx(ctx), rec)
 	}
 	next.UpdatedAt = now
 	e.Sync = rec
@@ -104,6 +98,18 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 		return PayResult{OrderStatus: o.Status, ChannelState: rep.State}, err
 	}
 	return res, nil
+}
+
+// unannounced returns the codes of seen that announced does not hold yet:
+// each anomaly is announced by an event once per order and code.
+func unannounced(announced, seen []paysync.AnomalyCode) []paysync.AnomalyCode {
+	var out []paysync.AnomalyCode
+	for _, code := range seen {
+		if !slices.Contains(announced, code) {
+			out = append(out, code)
+		}
+	}
+	return out
 }
 
 // reschedule sets the next due time after a completed sync and reports
@@ -148,8 +154,8 @@ func (s *Syncer) failureRecord(ctx context.Context, tt paysync.TradeType, no, bi
 	if errors.Is(cause, channel.ErrRateLimited) {
 		s.limits.hold(ch)
 	}
-	s.log.LogAttrs(ctx, slogWarn, string(tt)+" sync failed", attrStr("trade_no", no), attrStr("channel", ch),
-		attrStr("source", string(src)), attrErr(cause))
+	s.log.LogAttrs(ctx, slog.LevelWarn, string(tt)+" sync failed", slog.String("trade_no", no),
+		slog.String("channel", ch), slog.String("source", string(src)), slog.Any("err", cause))
 	sentinel, _ := failureKind(cause)
 	return paysync.SyncRecord{ID: s.newID(), TradeType: tt, TradeNo: no, BizNo: bizNo, OutNo: outNo, Channel: ch,
 		ErrorCode: string(sentinel.Code), ErrorMsg: cause.Error(), ClientIP: clientIP, Source: src, CreatedAt: now}

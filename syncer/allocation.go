@@ -90,10 +90,16 @@ func (s *Syncer) syncAllocation(ctx context.Context, op string, o paysync.Alloca
 	if !ok {
 		return allocResult(&o), paysync.Ef(op, paysync.ErrUnsupported, "channel "+o.Channel+" cannot query allocations", nil)
 	}
-	if !s.allocLocks.acquire(ctx, o.AllocationNo, s.cfg.LockWait) {
+	held, waited := s.allocLocks.acquire(ctx, o.AllocationNo, s.cfg.LockWait)
+	if !held {
 		return allocResult(&o), paysync.E(op, paysync.ErrSyncInProgress, ctx.Err())
 	}
 	defer s.allocLocks.release(o.AllocationNo)
+	if waited { // the sync we waited for has likely moved the order on
+		if o, err = s.store.GetAllocationOrder(ctx, o.AllocationNo); err != nil {
+			return allocResult(&o), paysync.E(op, paysync.ErrInternal, err)
+		}
+	}
 
 	var rep channel.AllocationReport
 	err = s.limits.wait(ctx, o.Channel)

@@ -1,14 +1,17 @@
 package syncer
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
 	"github.com/paysync/paysync/channel/channeltest"
+	"github.com/paysync/paysync/repository"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -79,4 +82,44 @@ func TestConcurrentSyncAndCallbacks(t *testing.T) {
 		}
 		assert.Equal(t, 1, adjusted)
 	}
+}
+
+// conflictCounter counts the commits that lost a version race.
+type conflictCounter struct {
+	repository.Store
+	conflicts atomic.Int64
+}
+
+func (c *conflictCounter) CommitPayOrder(ctx context.Context, o paysync.PayOrder, e repository.Entries) error {
+	err := c.Store.CommitPayOrder(ctx, o, e)
+	if errors.Is(err, paysync.ErrVersionConflict) {
+		c.conflicts.Add(1)
+	}
+	return err
+}
+
+// TestOneHostNeverLosesARace: within one Syncer the order lock serialises
+// syncs, and a sync that waited for the lock reads the order again, so no
+// commit is wasted on a version it could have known was gone.
+func TestOneHostNeverLosesARace(t *testing.T) {
+	e := newEnv(t)
+	cc := &conflictCounter{Store: e.store}
+	s := e.syncer(func(c *Config) { c.Store = cc; c.LockWait = time.Second })
+	o := e.pay("O1", paysync.PayProgress)
+	e.ch.SetPay("O1", channeltest.Report(o, channel.PayProgress))
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				_, err := s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+				assert.NoError(t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Zero(t, cc.conflicts.Load())
+	assert.Len(t, e.syncs(paysync.TradePay, "O1"), 160)
+	assert.Equal(t, o.Version+160, e.order("O1").Version, "every consistent sync moved the schedule")
 }

@@ -39,9 +39,11 @@ func (l *keyedLock) shard(key string) *lockShard {
 	return &l.shards[maphash.String(l.seed, key)%uint64(len(l.shards))]
 }
 
-// acquire takes key, waiting up to wait. It returns false when the wait ran
-// out or ctx ended first; the caller then does not hold the key.
-func (l *keyedLock) acquire(ctx context.Context, key string, wait time.Duration) bool {
+// acquire takes key, waiting up to wait. held is false when the wait ran
+// out or ctx ended first; the caller then does not hold the key. waited
+// tells that another holder went first: what the caller read before may be
+// stale.
+func (l *keyedLock) acquire(ctx context.Context, key string, wait time.Duration) (held, waited bool) {
 	s := l.shard(key)
 	s.mu.Lock()
 	e, ok := s.m[key]
@@ -54,19 +56,19 @@ func (l *keyedLock) acquire(ctx context.Context, key string, wait time.Duration)
 
 	select {
 	case e.held <- struct{}{}:
-		return true
+		return true, false
 	default:
 	}
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case e.held <- struct{}{}:
-		return true
+		return true, true
 	case <-t.C:
 	case <-ctx.Done():
 	}
 	l.drop(s, key, e)
-	return false
+	return false, true
 }
 
 // release gives key back; only a holder may call it.

@@ -88,10 +88,16 @@ func (s *Syncer) syncPay(ctx context.Context, op string, o paysync.PayOrder, giv
 	if err != nil {
 		return res, paysync.E(op, paysync.ErrUnknownChannel, err)
 	}
-	if !s.payLocks.acquire(ctx, o.OrderNo, s.cfg.LockWait) {
+	held, waited := s.payLocks.acquire(ctx, o.OrderNo, s.cfg.LockWait)
+	if !held {
 		return res, paysync.E(op, paysync.ErrSyncInProgress, ctx.Err())
 	}
 	defer s.payLocks.release(o.OrderNo)
+	if waited { // the sync we waited for has likely moved the order on
+		if o, err = s.store.GetPayOrder(ctx, o.OrderNo); err != nil {
+			return res, paysync.E(op, paysync.ErrInternal, err)
+		}
+	}
 
 	var a payAnswer
 	if given != nil {

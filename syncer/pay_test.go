@@ -259,7 +259,8 @@ func TestSyncPayCancelledBeforeAnswer(t *testing.T) {
 func TestSyncPayBusy(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.LockWait = 5 * time.Millisecond })
 	e.pay("O1", paysync.PayProgress)
-	require.True(t, e.s.payLocks.acquire(e.ctx, "O1", time.Second))
+	held, _ := e.s.payLocks.acquire(e.ctx, "O1", time.Second)
+	require.True(t, held)
 	_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
 	require.ErrorIs(t, err, paysync.ErrSyncInProgress)
 	assert.Equal(t, paysync.CodeBusy, paysync.ErrorCode(err))

@@ -2,7 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -94,18 +93,7 @@ func (s *Store) GetAllocationOrderByBizNo(ctx context.Context, bizAllocationNo s
 }
 
 func (s *Store) getAllocationOrder(ctx context.Context, op, sql, key string) (paysync.AllocationOrder, error) {
-	db, err := s.db(op)
-	if err != nil {
-		return paysync.AllocationOrder{}, err
-	}
-	o, err := scanAllocationOrder(db.QueryRow(ctx, sql, key))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return paysync.AllocationOrder{}, paysync.E(op, paysync.ErrAllocationNotFound, nil)
-	}
-	if err != nil {
-		return paysync.AllocationOrder{}, fail(ctx, op, err)
-	}
-	return o, nil
+	return get(ctx, s, op, sql, key, scanAllocationOrder, paysync.ErrAllocationNotFound)
 }
 
 // CommitAllocationOrder stores o, its receivers whole, and e together in one

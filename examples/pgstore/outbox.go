@@ -22,36 +22,26 @@ const (
 // match. It returns an error wrapping paysync.ErrInternal when the database
 // fails.
 func (s *Store) ListEvents(ctx context.Context, f repository.EventFilter) ([]paysync.Event, error) {
-	const op = "pgstore.ListEvents"
-	db, err := s.db(op)
-	if err != nil {
-		return nil, err
-	}
 	var w where
 	w.eq("trade_type", string(f.TradeType))
 	w.eq("trade_no", f.TradeNo)
 	if f.UndeliveredOnly {
 		w.is("delivered_at IS NULL")
 	}
-	rows, err := db.Query(ctx, w.query(listEventsSQL, f.Limit), w.args...)
-	if err != nil {
-		return nil, fail(ctx, op, err)
-	}
-	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (paysync.Event, error) {
-		var (
-			e                  paysync.Event
-			typ, tradeType     string
-			created, delivered pgtype.Timestamptz
-		)
-		err := row.Scan(&e.ID, &typ, &tradeType, &e.TradeNo, &e.Payload, &created, &delivered)
-		e.Type, e.TradeType = paysync.EventType(typ), paysync.TradeType(tradeType)
-		e.CreatedAt, e.DeliveredAt = timeOf(created), timeOf(delivered)
-		return e, err
-	})
-	if err != nil {
-		return nil, fail(ctx, op, err)
-	}
-	return nonNil(events), nil
+	return list(ctx, s, "pgstore.ListEvents", listEventsSQL, w, f.Limit, scanEvent)
+}
+
+// scanEvent reads one row of listEventsSQL.
+func scanEvent(row pgx.CollectableRow) (paysync.Event, error) {
+	var (
+		e                  paysync.Event
+		typ, tradeType     string
+		created, delivered pgtype.Timestamptz
+	)
+	err := row.Scan(&e.ID, &typ, &tradeType, &e.TradeNo, &e.Payload, &created, &delivered)
+	e.Type, e.TradeType = paysync.EventType(typ), paysync.TradeType(tradeType)
+	e.CreatedAt, e.DeliveredAt = timeOf(created), timeOf(delivered)
+	return e, err
 }
 
 // MarkDelivered sets DeliveredAt to at on the undelivered events among ids;

@@ -2,7 +2,6 @@ package pgstore
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -92,18 +91,7 @@ func (s *Store) GetPayOrderByBizNo(ctx context.Context, bizOrderNo string) (pays
 }
 
 func (s *Store) getPayOrder(ctx context.Context, op, sql, key string) (paysync.PayOrder, error) {
-	db, err := s.db(op)
-	if err != nil {
-		return paysync.PayOrder{}, err
-	}
-	o, err := scanPayOrder(db.QueryRow(ctx, sql, key))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return paysync.PayOrder{}, paysync.E(op, paysync.ErrOrderNotFound, nil)
-	}
-	if err != nil {
-		return paysync.PayOrder{}, fail(ctx, op, err)
-	}
-	return o, nil
+	return get(ctx, s, op, sql, key, scanPayOrder, paysync.ErrOrderNotFound)
 }
 
 // CommitPayOrder stores o and e together in one statement (see

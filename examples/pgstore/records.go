@@ -41,56 +41,35 @@ func (s *Store) SaveSyncRecord(ctx context.Context, r paysync.SyncRecord) error 
 // stored; an empty slice when none match. It returns an error wrapping
 // paysync.ErrInternal when the database fails.
 func (s *Store) ListSyncRecords(ctx context.Context, f repository.RecordFilter) ([]paysync.SyncRecord, error) {
-	const op = "pgstore.ListSyncRecords"
-	db, err := s.db(op)
-	if err != nil {
-		return nil, err
-	}
-	var w where
-	w.eq("trade_type", string(f.TradeType))
-	w.eq("trade_no", f.TradeNo)
-	rows, err := db.Query(ctx, w.query(listSyncSQL, f.Limit), w.args...)
-	if err != nil {
-		return nil, fail(ctx, op, err)
-	}
-	records, err := pgx.CollectRows(rows, scanSyncRecord)
-	if err != nil {
-		return nil, fail(ctx, op, err)
-	}
-	return nonNil(records), nil
+	return list(ctx, s, "pgstore.ListSyncRecords", listSyncSQL, recordWhere(f), f.Limit, scanSyncRecord)
 }
 
 // ListAdjustRecords returns the adjust records that match f in the order
 // they were stored; an empty slice when none match. It returns an error
 // wrapping paysync.ErrInternal when the database fails.
 func (s *Store) ListAdjustRecords(ctx context.Context, f repository.RecordFilter) ([]paysync.AdjustRecord, error) {
-	const op = "pgstore.ListAdjustRecords"
-	db, err := s.db(op)
-	if err != nil {
-		return nil, err
-	}
+	return list(ctx, s, "pgstore.ListAdjustRecords", listAdjustSQL, recordWhere(f), f.Limit, scanAdjustRecord)
+}
+
+// recordWhere turns a record filter into conditions; zero fields match all.
+func recordWhere(f repository.RecordFilter) where {
 	var w where
 	w.eq("trade_type", string(f.TradeType))
 	w.eq("trade_no", f.TradeNo)
-	rows, err := db.Query(ctx, w.query(listAdjustSQL, f.Limit), w.args...)
-	if err != nil {
-		return nil, fail(ctx, op, err)
-	}
-	records, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (paysync.AdjustRecord, error) {
-		var (
-			a                      paysync.AdjustRecord
-			tradeType, source, way string
-			created                pgtype.Timestamptz
-		)
-		err := row.Scan(&a.AdjustNo, &tradeType, &a.TradeNo, &source, &way, &a.Before, &a.After, &created, &a.ReceiverNo)
-		a.TradeType, a.Source, a.Way = paysync.TradeType(tradeType), paysync.Source(source), paysync.AdjustWay(way)
-		a.CreatedAt = timeOf(created)
-		return a, err
-	})
-	if err != nil {
-		return nil, fail(ctx, op, err)
-	}
-	return nonNil(records), nil
+	return w
+}
+
+// scanAdjustRecord reads one row of listAdjustSQL.
+func scanAdjustRecord(row pgx.CollectableRow) (paysync.AdjustRecord, error) {
+	var (
+		a                      paysync.AdjustRecord
+		tradeType, source, way string
+		created                pgtype.Timestamptz
+	)
+	err := row.Scan(&a.AdjustNo, &tradeType, &a.TradeNo, &source, &way, &a.Before, &a.After, &created, &a.ReceiverNo)
+	a.TradeType, a.Source, a.Way = paysync.TradeType(tradeType), paysync.Source(source), paysync.AdjustWay(way)
+	a.CreatedAt = timeOf(created)
+	return a, err
 }
 
 // scanSyncRecord reads one row of listSyncSQL.

@@ -386,3 +386,20 @@ func TestSyncPayWaitOrder(t *testing.T) {
 	assert.Equal(t, paysync.PayProgress, res.OrderStatus)
 	assert.Equal(t, []paysync.EventType{paysync.EventPayProgress}, eventTypes(e.events(paysync.TradePay, "O1")))
 }
+
+// TestApplyPayNotificationClosesExpired: a callback that still shows an
+// expired trade waiting goes through the same table: closed at the channel,
+// then locally, once.
+func TestApplyPayNotificationClosesExpired(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("O1", paysync.PayProgress, expired)
+	res, err := e.s.ApplyPayNotification(e.ctx, "O1", channeltest.Report(o, channel.PayProgress), "")
+	require.NoError(t, err)
+	assert.Equal(t, paysync.PayClose, res.OrderStatus)
+	assert.Equal(t, 1, e.ch.Closes("O1"))
+	assert.Zero(t, e.ch.PayQueries("O1"), "the callback's report stands in for a query")
+	adj := e.adjusts(paysync.TradePay, "O1")
+	require.Len(t, adj, 1)
+	assert.Equal(t, paysync.WayPayCloseGateway, adj[0].Way)
+	assert.Equal(t, paysync.SourceCallback, adj[0].Source)
+}

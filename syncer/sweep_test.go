@@ -285,10 +285,7 @@ func TestSweepLeaseSurvivesCrash(t *testing.T) {
 // TestSweepRespectsRateLimit: the Syncer's own limit keeps the channel's
 // from ever refusing.
 func TestSweepRespectsRateLimit(t *testing.T) {
-	e := newEnv(t, func(c *Config) {
-		c.RateLimits = map[string]RateLimit{"test": {Rate: 380, Burst: 1}}
-		c.Concurrency = 32
-	})
+	e := newEnv(t)
 	e.ch = channeltest.New(channeltest.Config{Rate: 400, Burst: 10})
 	e.reg = channel.NewRegistry(e.ch)
 	e.s = e.syncer(func(c *Config) {

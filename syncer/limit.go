@@ -2,9 +2,6 @@ package syncer
 
 import (
 	"context"
-	"errors"
-
-	"github.com/paysync/paysync/channel"
 	"sync"
 	"time"
 
@@ -77,5 +74,3 @@ func (l *limiters) hold(name string) {
 	}
 	c.mu.Unlock()
 }
-
-func isRateLimited(err error) bool { return err != nil && errors.Is(err, channel.ErrRateLimited) }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/channel"
 	"github.com/paysync/paysync/repository"
 )
 
@@ -202,15 +203,13 @@ func (p *pass) run(ctx context.Context, j sweepJob) {
 		res, err = s.syncAllocation(ctx, "syncer.Sweep", *j.alloc, paysync.SourceSweep, "")
 		adjusted, anomalies, exhausted = res.Adjusted, len(res.Anomalies) > 0, res.Exhausted
 	}
-	keepDue := errors.Is(err, paysync.ErrSyncInProgress) || isRateLimited(err)
-
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := &p.report
 	switch {
 	case errors.Is(err, paysync.ErrSyncInProgress):
 		r.Busy++
-	case keepDue:
+	case errors.Is(err, channel.ErrRateLimited):
 		r.RateLimited++
 	case err != nil:
 		r.Errors++

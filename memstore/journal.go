@@ -1,7 +1,9 @@
 package memstore
 
 import (
+	"bytes"
 	"slices"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/paysync/paysync"
@@ -18,10 +20,10 @@ type journal struct {
 	// saved before their order, or about no order at all. A known order's
 	// chains live in its entry, which a commit already holds.
 	orphans   map[string]*chains
-	syncIDs   map[uuid.UUID]struct{}
-	adjustNos map[string]struct{}
-	eventAt   map[uuid.UUID]int // an event's position in events
-	blobs     blobs             // the rows' byte slices
+	syncIDs   keys[uuid.UUID]
+	adjustNos keys[string]
+	eventIDs  keys[uuid.UUID]
+	blobs     blobs // the rows' byte slices
 	// undelivered is the position of the first event that may not be
 	// delivered yet: hosts deliver roughly in order, so listing undelivered
 	// events starts there instead of at the beginning of time.
@@ -37,13 +39,14 @@ type chains struct {
 }
 
 func newJournal() *journal {
-	return &journal{
-		orphans:   make(map[string]*chains),
-		syncIDs:   make(map[uuid.UUID]struct{}),
-		adjustNos: make(map[string]struct{}),
-		eventAt:   make(map[uuid.UUID]int),
-	}
+	j := &journal{orphans: make(map[string]*chains)}
+	j.syncIDs = newKeys(compareIDs, func(pos int) uuid.UUID { return j.syncs.at(pos).v.ID })
+	j.adjustNos = newKeys(strings.Compare, func(pos int) string { return j.adjusts.at(pos).v.AdjustNo })
+	j.eventIDs = newKeys(compareIDs, func(pos int) uuid.UUID { return j.events.at(pos).v.ID })
+	return j
 }
+
+func compareIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 
 // entries is a commit's repository.Entries with the anomalies copied. The
 // records themselves are copied, and their times normalised, as they are
@@ -67,11 +70,11 @@ func entriesIn(e repository.Entries) entries {
 // check returns ErrDuplicate when a record or event id of e is taken, or is
 // given twice in e.
 func (j *journal) check(op string, e *entries) error {
-	if _, ok := j.syncIDs[e.Sync.ID]; ok && e.hasSync {
+	if _, ok := j.syncIDs.find(e.Sync.ID); ok && e.hasSync {
 		return paysync.Ef(op, paysync.ErrDuplicate, "sync record "+e.Sync.ID.String()+" exists", nil)
 	}
 	for i, a := range e.Adjusts {
-		_, taken := j.adjustNos[a.AdjustNo]
+		_, taken := j.adjustNos.find(a.AdjustNo)
 		for _, b := range e.Adjusts[:i] {
 			taken = taken || a.AdjustNo == b.AdjustNo
 		}
@@ -80,7 +83,7 @@ func (j *journal) check(op string, e *entries) error {
 		}
 	}
 	for i, ev := range e.Events {
-		_, taken := j.eventAt[ev.ID]
+		_, taken := j.eventIDs.find(ev.ID)
 		for _, b := range e.Events[:i] {
 			taken = taken || ev.ID == b.ID
 		}
@@ -103,14 +106,14 @@ func (j *journal) append(e *entries, trade func(no string) *chains) {
 		a.CreatedAt = utc(a.CreatedAt)
 		c := trade(a.TradeNo)
 		c.adjust = j.adjusts.append(a, c.adjust)
-		j.adjustNos[a.AdjustNo] = struct{}{}
+		j.adjustNos.add(a.AdjustNo, c.adjust-1)
 	}
 	for _, ev := range e.Events {
 		ev.Payload = j.blobs.copy(ev.Payload)
 		ev.CreatedAt, ev.DeliveredAt = utc(ev.CreatedAt), utc(ev.DeliveredAt)
 		c := trade(ev.TradeNo)
 		c.event = j.events.append(ev, c.event)
-		j.eventAt[ev.ID] = c.event - 1
+		j.eventIDs.add(ev.ID, c.event-1)
 	}
 }
 
@@ -118,7 +121,7 @@ func (j *journal) append(e *entries, trade func(no string) *chains) {
 // c.
 func (j *journal) appendSync(r paysync.SyncRecord, c *chains) {
 	c.sync = j.syncs.append(r, c.sync)
-	j.syncIDs[r.ID] = struct{}{}
+	j.syncIDs.add(r.ID, c.sync-1)
 }
 
 // chunkRows is the size of a table's chunks: big enough that a chunk is

@@ -52,7 +52,7 @@ func (s *Store) MarkDelivered(ctx context.Context, at time.Time, ids ...uuid.UUI
 	defer s.mu.Unlock()
 	events := &s.log.events
 	for _, id := range ids {
-		if p, ok := s.log.eventAt[id]; ok && events.at(p).v.DeliveredAt.IsZero() {
+		if p, ok := s.log.eventIDs.find(id); ok && events.at(p).v.DeliveredAt.IsZero() {
 			events.at(p).v.DeliveredAt = at
 		}
 	}

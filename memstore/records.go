@@ -18,7 +18,7 @@ func (s *Store) SaveSyncRecord(ctx context.Context, r paysync.SyncRecord) error 
 	r = syncIn(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.log.syncIDs[r.ID]; ok {
+	if _, ok := s.log.syncIDs.find(r.ID); ok {
 		return paysync.Ef(op, paysync.ErrDuplicate, "sync record "+r.ID.String()+" exists", nil)
 	}
 	s.log.appendSync(r, s.trade(r.TradeNo))

@@ -4,7 +4,8 @@
 //
 // Contracts common to every port:
 //   - Reads and writes copy: a caller can never change stored state through a
-//     value, pointer or slice it passed in or got back.
+//     value, pointer or slice it passed in or got back. The engine relies on
+//     it: it reuses the memory of a commit's entries once the commit returns.
 //   - Times are stored in UTC truncated to microseconds (what PostgreSQL
 //     keeps) and read back that way; decimals are compared by value.
 //   - Every method honours ctx and returns ctx's error when it ends first.

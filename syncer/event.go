@@ -9,20 +9,29 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// payEvent builds an event about pay order o. Its payload is the order's
+// payEvent builds an event about pay order o in memory of its own.
+func (s *Syncer) payEvent(o *paysync.PayOrder, t paysync.EventType, code paysync.AnomalyCode, now time.Time) paysync.Event {
+	_, ev := s.appendPayEvent(make([]byte, 0, 256), o, t, code, now)
+	return ev
+}
+
+// appendPayEvent builds an event about pay order o, its payload appended to
+// buf, and returns the grown buf and the event. The event's Payload is the
+// appended part, capped, so later appends to buf never write into it. The
+// payload is the order's
 // state after the change, so a host can act without reading the order back:
 // {"orderNo","bizOrderNo","outOrderNo"?,"channel","amount","currency",
 // "status","refundStatus","paidAt"?,"closedAt"?,"anomaly"?}. It is written
 // by hand rather than by encoding/json: on the adjust path the reflection
 // cost more than the rest of the commit (see BENCHMARKS.md); a test holds it
 // equal to encoding/json's output.
-func (s *Syncer) payEvent(o *paysync.PayOrder, t paysync.EventType, code paysync.AnomalyCode, now time.Time) paysync.Event {
+func (s *Syncer) appendPayEvent(buf []byte, o *paysync.PayOrder, t paysync.EventType, code paysync.AnomalyCode, now time.Time) ([]byte, paysync.Event) {
 	refund := o.RefundStatus
 	if refund == "" {
 		refund = paysync.RefundNone
 	}
-	b := make([]byte, 0, 256)
-	b = appendField(b, '{', "orderNo", o.OrderNo)
+	start := len(buf)
+	b := appendField(buf, '{', "orderNo", o.OrderNo)
 	b = appendField(b, ',', "bizOrderNo", o.BizOrderNo)
 	if o.OutOrderNo != "" {
 		b = appendField(b, ',', "outOrderNo", o.OutOrderNo)
@@ -38,7 +47,8 @@ func (s *Syncer) payEvent(o *paysync.PayOrder, t paysync.EventType, code paysync
 		b = appendField(b, ',', "anomaly", string(code))
 	}
 	b = append(b, '}')
-	return paysync.Event{ID: s.newID(), Type: t, TradeType: paysync.TradePay, TradeNo: o.OrderNo, Payload: b, CreatedAt: now}
+	return b, paysync.Event{ID: s.newID(), Type: t, TradeType: paysync.TradePay, TradeNo: o.OrderNo,
+		Payload: b[start:len(b):len(b)], CreatedAt: now}
 }
 
 func appendField(b []byte, sep byte, key, value string) []byte {

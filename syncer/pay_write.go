@@ -27,7 +27,9 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 	if rec.OutNo == "" {
 		rec.OutNo = rep.OutOrderNo
 	}
+	sc := s.getScratch()
 	var e repository.Entries
+	defer s.putScratch(sc, &e)
 	dirty := false
 
 	if d.to != o.Status {
@@ -55,7 +57,8 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 			Way: d.way, Before: string(o.Status), After: string(d.to), CreatedAt: now,
 		}
 		rec.Adjusted, rec.AdjustNo = true, adj.AdjustNo
-		e.Adjusts = []paysync.AdjustRecord{adj}
+		sc.adjusts[0] = adj
+		e.Adjusts = sc.adjusts[:]
 		dirty = true
 	}
 	if d.fill {
@@ -78,14 +81,15 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 	}
 	// Events last, so each payload shows the order as committed.
 	if rec.Adjusted {
-		e.Events = append(e.Events, s.payEvent(&next, d.event, "", now))
+		sc.addPayEvent(s, &next, d.event, "", now)
 	}
 	for _, code := range announce {
-		e.Events = append(e.Events, s.payEvent(&next, paysync.EventPayAnomaly, code, now))
+		sc.addPayEvent(s, &next, paysync.EventPayAnomaly, code, now)
 	}
 	if exhausted {
-		e.Events = append(e.Events, s.payEvent(&next, paysync.EventSyncExhausted, "", now))
+		sc.addPayEvent(s, &next, paysync.EventSyncExhausted, "", now)
 	}
+	e.Events = sc.events
 
 	res := PayResult{OrderStatus: next.Status, Adjusted: rec.Adjusted, ChannelState: rep.State,
 		Anomalies: d.anomalies, RecordID: rec.ID, Exhausted: exhausted}

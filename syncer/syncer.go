@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,6 +25,7 @@ type Syncer struct {
 	payLocks   *keyedLock
 	allocLocks *keyedLock
 	limits     *limiters
+	scratches  sync.Pool // of *scratch
 }
 
 // New returns a Syncer for cfg, or an error wrapping paysync.ErrInvalidRequest

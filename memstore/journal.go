@@ -2,8 +2,8 @@ package memstore
 
 import (
 	"bytes"
-	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/paysync/paysync"
@@ -11,11 +11,12 @@ import (
 )
 
 // journal holds what commits append and nothing ever deletes: sync records,
-// adjust records and outbox events.
+// adjust records and outbox events, each encoded in blobs (codec.go), so
+// that nothing in the journal is a pointer for the collector to follow.
 type journal struct {
-	syncs   table[paysync.SyncRecord]
-	adjusts table[paysync.AdjustRecord]
-	events  table[paysync.Event]
+	syncs   table[blobAt]
+	adjusts table[blobAt]
+	events  table[eventRow]
 	// orphans holds the chains of trade numbers that no order has: records
 	// saved before their order, or about no order at all. A known order's
 	// chains live in its entry, which a commit already holds.
@@ -23,12 +24,22 @@ type journal struct {
 	syncIDs   keys[uuid.UUID]
 	adjustNos keys[string]
 	eventIDs  keys[uuid.UUID]
-	blobs     blobs // the rows' byte slices
+	blobs     blobs
+	enc       []byte // where a record is encoded before it is put in blobs
 	// undelivered is the position of the first event that may not be
 	// delivered yet: hosts deliver roughly in order, so listing undelivered
 	// events starts there instead of at the beginning of time.
 	undelivered int
 }
+
+// eventRow is an event: encoded, but for its delivery time, which changes.
+type eventRow struct {
+	at          blobAt
+	delivered   bool
+	deliveredAt int64 // unix microseconds, when delivered
+}
+
+func (r *eventRow) deliver(at time.Time) { r.delivered, r.deliveredAt = true, at.UnixMicro() }
 
 // chains are the heads of one trade's chains through the tables: 1 + the
 // position of its latest row in each, 0 for none. Listing one order's rows
@@ -40,31 +51,23 @@ type chains struct {
 
 func newJournal() *journal {
 	j := &journal{orphans: make(map[string]*chains)}
-	j.syncIDs = newKeys(compareIDs, func(pos int) uuid.UUID { return j.syncs.at(pos).v.ID })
-	j.adjustNos = newKeys(strings.Compare, func(pos int) string { return j.adjusts.at(pos).v.AdjustNo })
-	j.eventIDs = newKeys(compareIDs, func(pos int) uuid.UUID { return j.events.at(pos).v.ID })
+	j.syncIDs = newKeys(compareIDs, func(pos int) uuid.UUID { return idOf(j.blobs.get(j.syncs.at(pos).v)) })
+	j.adjustNos = newKeys(strings.Compare, func(pos int) string { return adjustNoOf(j.blobs.get(j.adjusts.at(pos).v)) })
+	j.eventIDs = newKeys(compareIDs, func(pos int) uuid.UUID { return idOf(j.blobs.get(j.events.at(pos).v.at)) })
 	return j
 }
 
 func compareIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 
-// entries is a commit's repository.Entries with the anomalies copied. The
-// records themselves are copied, and their times normalised, as they are
-// appended: into the tables, and their byte slices into the journal's
-// blobs, so without an allocation of their own.
+// entries is a commit's repository.Entries and whether it has a sync
+// record: a Sync with a zero ID means it has none.
 type entries struct {
 	repository.Entries
 	hasSync bool
 }
 
-// entriesIn returns e with its anomalies copied. A Sync with a zero ID
-// means the commit has no sync record.
 func entriesIn(e repository.Entries) entries {
-	out := entries{Entries: e, hasSync: e.Sync.ID != uuid.Nil}
-	if out.hasSync {
-		out.Sync.Anomalies = slices.Clone(e.Sync.Anomalies)
-	}
-	return out
+	return entries{Entries: e, hasSync: e.Sync.ID != uuid.Nil}
 }
 
 // check returns ErrDuplicate when a record or event id of e is taken, or is
@@ -98,30 +101,42 @@ func (j *journal) check(op string, e *entries) error {
 // each row's trade number.
 func (j *journal) append(e *entries, trade func(no string) *chains) {
 	if e.hasSync {
-		r := e.Sync
-		r.Raw, r.CreatedAt = j.blobs.copy(r.Raw), utc(r.CreatedAt)
-		j.appendSync(r, trade(r.TradeNo))
+		j.appendSync(&e.Sync, trade(e.Sync.TradeNo))
 	}
-	for _, a := range e.Adjusts {
-		a.CreatedAt = utc(a.CreatedAt)
+	for i := range e.Adjusts {
+		a := &e.Adjusts[i]
+		j.enc = encodeAdjust(j.enc[:0], a)
 		c := trade(a.TradeNo)
-		c.adjust = j.adjusts.append(a, c.adjust)
+		c.adjust = j.adjusts.append(j.blobs.put(j.enc), c.adjust)
 		j.adjustNos.add(a.AdjustNo, c.adjust-1)
 	}
-	for _, ev := range e.Events {
-		ev.Payload = j.blobs.copy(ev.Payload)
-		ev.CreatedAt, ev.DeliveredAt = utc(ev.CreatedAt), utc(ev.DeliveredAt)
+	for i := range e.Events {
+		ev := &e.Events[i]
+		j.enc = encodeEvent(j.enc[:0], ev)
+		row := eventRow{at: j.blobs.put(j.enc)}
+		if !ev.DeliveredAt.IsZero() {
+			row.deliver(ev.DeliveredAt)
+		}
 		c := trade(ev.TradeNo)
-		c.event = j.events.append(ev, c.event)
+		c.event = j.events.append(row, c.event)
 		j.eventIDs.add(ev.ID, c.event-1)
 	}
 }
 
-// appendSync stores r, which is the store's own copy, on its trade's chains
-// c.
-func (j *journal) appendSync(r paysync.SyncRecord, c *chains) {
-	c.sync = j.syncs.append(r, c.sync)
+// appendSync stores r on its trade's chains c.
+func (j *journal) appendSync(r *paysync.SyncRecord, c *chains) {
+	j.enc = encodeSync(j.enc[:0], r)
+	c.sync = j.syncs.append(j.blobs.put(j.enc), c.sync)
 	j.syncIDs.add(r.ID, c.sync-1)
+}
+
+// event returns a copy of the event in row.
+func (j *journal) event(row *eventRow) paysync.Event {
+	e := decodeEvent(j.blobs.get(row.at))
+	if row.delivered {
+		e.DeliveredAt = time.UnixMicro(row.deliveredAt).UTC()
+	}
+	return e
 }
 
 // chunkRows is the size of a table's chunks: big enough that a chunk is

@@ -1,16 +1,16 @@
 package memstore
 
 import (
-	"slices"
 	"time"
 
 	"github.com/paysync/paysync"
 )
 
-// Values are normalised on the way in, into copies of the store's own: times
+// Orders are normalised on the way in, into copies of the store's own: times
 // to UTC microseconds, as PostgreSQL keeps them, so a host moving from this
 // store to a database sees the same values. Decimals are not copied: their
-// methods never change a value in place.
+// methods never change a value in place. Records are normalised by their
+// encoding (codec.go).
 
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
@@ -55,22 +55,4 @@ func scheduleIn(s paysync.Schedule, in bool, dueAt time.Time) paysync.Schedule {
 		s.NextSyncAt = utc(s.NextSyncAt)
 	}
 	return s
-}
-
-func syncIn(r paysync.SyncRecord) paysync.SyncRecord {
-	r.Raw = slices.Clone(r.Raw)
-	r.Anomalies = slices.Clone(r.Anomalies)
-	r.CreatedAt = utc(r.CreatedAt)
-	return r
-}
-
-func syncOut(r paysync.SyncRecord) paysync.SyncRecord {
-	r.Raw = slices.Clone(r.Raw)
-	r.Anomalies = slices.Clone(r.Anomalies)
-	return r
-}
-
-func eventOut(e paysync.Event) paysync.Event {
-	e.Payload = slices.Clone(e.Payload)
-	return e
 }

@@ -25,9 +25,10 @@ func (s *Store) ListEvents(ctx context.Context, f repository.EventFilter) ([]pay
 	if f.UndeliveredOnly {
 		from = s.log.undelivered
 	}
-	s.log.events.each(s.listHeads(f.TradeNo).event, from, func(e *paysync.Event) bool {
-		if (f.TradeType == "" || e.TradeType == f.TradeType) && (!f.UndeliveredOnly || e.DeliveredAt.IsZero()) {
-			out = append(out, eventOut(*e))
+	s.log.events.each(s.listHeads(f.TradeNo).event, from, func(row *eventRow) bool {
+		rec := s.log.blobs.get(row.at)
+		if isTradeType(rec[len(uuid.Nil):], f.TradeType) && (!f.UndeliveredOnly || !row.delivered) {
+			out = append(out, s.log.event(row))
 		}
 		return f.Limit == 0 || len(out) < f.Limit
 	})
@@ -52,11 +53,11 @@ func (s *Store) MarkDelivered(ctx context.Context, at time.Time, ids ...uuid.UUI
 	defer s.mu.Unlock()
 	events := &s.log.events
 	for _, id := range ids {
-		if p, ok := s.log.eventIDs.find(id); ok && events.at(p).v.DeliveredAt.IsZero() {
-			events.at(p).v.DeliveredAt = at
+		if p, ok := s.log.eventIDs.find(id); ok && !events.at(p).v.delivered {
+			events.at(p).v.deliver(at)
 		}
 	}
-	for s.log.undelivered < events.n && !events.at(s.log.undelivered).v.DeliveredAt.IsZero() {
+	for s.log.undelivered < events.n && events.at(s.log.undelivered).v.delivered {
 		s.log.undelivered++
 	}
 	return nil

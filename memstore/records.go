@@ -3,6 +3,8 @@ package memstore
 import (
 	"context"
 
+	"github.com/google/uuid"
+
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
 )
@@ -15,13 +17,12 @@ func (s *Store) SaveSyncRecord(ctx context.Context, r paysync.SyncRecord) error 
 	if err := alive(ctx, op); err != nil {
 		return err
 	}
-	r = syncIn(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.log.syncIDs.find(r.ID); ok {
 		return paysync.Ef(op, paysync.ErrDuplicate, "sync record "+r.ID.String()+" exists", nil)
 	}
-	s.log.appendSync(r, s.trade(r.TradeNo))
+	s.log.appendSync(&r, s.trade(r.TradeNo))
 	return nil
 }
 
@@ -37,9 +38,9 @@ func (s *Store) ListSyncRecords(ctx context.Context, f repository.RecordFilter) 
 	out := []paysync.SyncRecord{}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	s.log.syncs.each(s.listHeads(f.TradeNo).sync, 0, func(r *paysync.SyncRecord) bool {
-		if f.TradeType == "" || r.TradeType == f.TradeType {
-			out = append(out, syncOut(*r))
+	s.log.syncs.each(s.listHeads(f.TradeNo).sync, 0, func(at *blobAt) bool {
+		if rec := s.log.blobs.get(*at); isTradeType(rec[len(uuid.Nil):], f.TradeType) {
+			out = append(out, decodeSync(rec))
 		}
 		return f.Limit == 0 || len(out) < f.Limit
 	})
@@ -58,9 +59,9 @@ func (s *Store) ListAdjustRecords(ctx context.Context, f repository.RecordFilter
 	out := []paysync.AdjustRecord{}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	s.log.adjusts.each(s.listHeads(f.TradeNo).adjust, 0, func(r *paysync.AdjustRecord) bool {
-		if f.TradeType == "" || r.TradeType == f.TradeType {
-			out = append(out, *r)
+	s.log.adjusts.each(s.listHeads(f.TradeNo).adjust, 0, func(at *blobAt) bool {
+		if rec := s.log.blobs.get(*at); isTradeType(rec, f.TradeType) {
+			out = append(out, decodeAdjust(rec))
 		}
 		return f.Limit == 0 || len(out) < f.Limit
 	})

@@ -14,7 +14,13 @@ import (
 // crypto/rand. uuid.NewV7 reads crypto/rand on every call, which costs more
 // than the rest of a consistent sync; ids need to be unique and time-ordered,
 // not secret. The source is private to a Syncer: no package globals.
+//
+// Its milliseconds are the wall clock's at creation plus the monotonic time
+// since: reading the monotonic clock alone costs half of time.Now, which
+// reads both, and it never steps back when the wall clock is set.
 type v7Source struct {
+	start time.Time // wall and monotonic reading at creation
+
 	mu   sync.Mutex
 	rng  *mrand.ChaCha8
 	last int64 // last millisecond used, to keep ids monotonic
@@ -28,12 +34,12 @@ func newV7Source() *v7Source {
 		// seed still gives unique ids within this process.
 		binary.LittleEndian.PutUint64(seed[:], uint64(time.Now().UnixNano()))
 	}
-	return &v7Source{rng: mrand.NewChaCha8(seed)}
+	return &v7Source{start: time.Now(), rng: mrand.NewChaCha8(seed)}
 }
 
 func (s *v7Source) next() uuid.UUID {
 	var u uuid.UUID
-	ms := time.Now().UnixMilli()
+	ms := s.start.UnixMilli() + time.Since(s.start).Milliseconds()
 	s.mu.Lock()
 	if ms <= s.last {
 		ms = s.last

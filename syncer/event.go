@@ -3,7 +3,6 @@ package syncer
 import (
 	"encoding/json"
 	"time"
-	"unicode/utf8"
 
 	"github.com/paysync/paysync"
 	"github.com/shopspring/decimal"
@@ -37,7 +36,7 @@ func (s *Syncer) appendPayEvent(buf []byte, o *paysync.PayOrder, t paysync.Event
 		b = appendField(b, ',', "outOrderNo", o.OutOrderNo)
 	}
 	b = appendField(b, ',', "channel", o.Channel)
-	b = appendField(b, ',', "amount", o.Amount.String())
+	b = appendAmount(append(b, `,"amount":`...), o.Amount)
 	b = appendField(b, ',', "currency", o.CurrencyOrDefault())
 	b = appendField(b, ',', "status", string(o.Status))
 	b = appendField(b, ',', "refundStatus", string(refund))
@@ -49,74 +48,6 @@ func (s *Syncer) appendPayEvent(buf []byte, o *paysync.PayOrder, t paysync.Event
 	b = append(b, '}')
 	return b, paysync.Event{ID: s.newID(), Type: t, TradeType: paysync.TradePay, TradeNo: o.OrderNo,
 		Payload: b[start:len(b):len(b)], CreatedAt: now}
-}
-
-func appendField(b []byte, sep byte, key, value string) []byte {
-	b = append(b, sep, '"')
-	b = append(b, key...)
-	b = append(b, '"', ':')
-	return appendJSONString(b, value)
-}
-
-func appendTime(b []byte, key string, t time.Time) []byte {
-	if t.IsZero() {
-		return b
-	}
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':', '"')
-	b = t.AppendFormat(b, time.RFC3339Nano)
-	return append(b, '"')
-}
-
-// appendJSONString appends s as a JSON string the way encoding/json writes
-// it: control characters, quotes, backslashes, <, >, & and U+2028/2029
-// escaped, invalid UTF-8 replaced by U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // allocPayload is the JSON body of an allocation order event.
@@ -147,5 +78,3 @@ func (s *Syncer) allocEvent(o *paysync.AllocationOrder, t paysync.EventType, rec
 	}
 	return paysync.Event{ID: s.newID(), Type: t, TradeType: paysync.TradeAllocation, TradeNo: o.AllocationNo, Payload: b, CreatedAt: now}
 }
-
-func quote(s string) string { return string(appendJSONString(nil, s)) }

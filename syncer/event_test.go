@@ -52,3 +52,29 @@ func TestPayEventPayloadMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAppendAmount: the payload's amount is what decimal's String writes
+// with its default settings, for small and huge coefficients and any
+// exponent a stored amount may have.
+func FuzzAppendAmount(f *testing.F) {
+	f.Add(int64(1000), int32(-2), "")
+	f.Add(int64(-5), int32(-1), "")
+	f.Add(int64(0), int32(-3), "")
+	f.Add(int64(123), int32(4), "")
+	f.Add(int64(999999999999999999), int32(-20), "")
+	f.Add(int64(0), int32(0), "-12345678901234567890123.4500")
+	f.Fuzz(func(t *testing.T, c int64, exp int32, s string) {
+		exp %= 40 // String writes out every zero of a large exponent
+		d := decimal.New(c, exp)
+		if s != "" {
+			var err error
+			if d, err = decimal.NewFromString(s); err != nil || d.Exponent() > 40 || d.Exponent() < -40 {
+				return
+			}
+		}
+		want := `"` + d.String() + `"`
+		if got := string(appendAmount(nil, d)); got != want {
+			t.Fatalf("appendAmount(%s) = %s, want %s", d.String(), got, want)
+		}
+	})
+}

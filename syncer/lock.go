@@ -71,22 +71,30 @@ func (l *keyedLock) acquire(ctx context.Context, key string, wait time.Duration)
 	return false, true
 }
 
-// release gives key back; only a holder may call it.
+// release gives key back; only a holder may call it. Taking the token out
+// of held never blocks, as the holder's token is in it, so it is done under
+// the shard's lock, with the rest of the release.
 func (l *keyedLock) release(key string) {
 	s := l.shard(key)
 	s.mu.Lock()
 	e := s.m[key]
-	s.mu.Unlock()
 	<-e.held
-	l.drop(s, key, e)
+	l.unref(s, key, e)
+	s.mu.Unlock()
 }
 
+// drop gives up a wait for key.
 func (l *keyedLock) drop(s *lockShard, key string, e *lockEntry) {
 	s.mu.Lock()
+	l.unref(s, key, e)
+	s.mu.Unlock()
+}
+
+// unref counts one holder or waiter of e fewer; s.mu must be held.
+func (l *keyedLock) unref(s *lockShard, key string, e *lockEntry) {
 	e.refs--
 	if e.refs == 0 {
 		delete(s.m, key)
 		l.pool.Put(e)
 	}
-	s.mu.Unlock()
 }

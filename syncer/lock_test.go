@@ -1,0 +1,83 @@
+package syncer
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestKeyedLockExcludes: one holder per key at a time, every waiter gets
+// its turn and learns it waited, and no entry outlives its last user.
+func TestKeyedLockExcludes(t *testing.T) {
+	l := newKeyedLock()
+	ctx := context.Background()
+	const goroutines, rounds = 8, 200
+	counts := map[string]int{} // written only under the key's lock
+	var mu sync.Mutex          // guards the map itself, not the counts' exclusion
+	inside := map[string]int{}
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key := []string{"A", "B"}[g%2]
+			for range rounds {
+				held, _ := l.acquire(ctx, key, time.Minute)
+				if !assert.True(t, held) {
+					return
+				}
+				mu.Lock()
+				inside[key]++
+				n := inside[key]
+				mu.Unlock()
+				assert.Equal(t, 1, n, "two holders of %s at once", key)
+				mu.Lock()
+				counts[key]++
+				inside[key]--
+				mu.Unlock()
+				l.release(key)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, map[string]int{"A": goroutines / 2 * rounds, "B": goroutines / 2 * rounds}, counts)
+	for i := range l.shards {
+		assert.Empty(t, l.shards[i].m, "shard %d keeps entries nobody uses", i)
+	}
+}
+
+// TestKeyedLockGivesUp: a waiter gives up when its wait runs out or its ctx
+// ends, holds nothing then, and the holder's release still works.
+func TestKeyedLockGivesUp(t *testing.T) {
+	l := newKeyedLock()
+	ctx := context.Background()
+	held, waited := l.acquire(ctx, "K", time.Second)
+	require.True(t, held)
+	assert.False(t, waited, "the first holder waited for nobody")
+
+	held, waited = l.acquire(ctx, "K", 10*time.Millisecond)
+	assert.False(t, held, "the wait ran out")
+	assert.True(t, waited)
+
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	held, _ = l.acquire(cctx, "K", time.Minute)
+	assert.False(t, held, "the ctx ended")
+
+	done := make(chan bool)
+	go func() {
+		held, waited := l.acquire(ctx, "K", time.Minute)
+		done <- held && waited
+	}()
+	time.Sleep(10 * time.Millisecond)
+	l.release("K")
+	assert.True(t, <-done, "the waiter holds K after the release, and knows it waited")
+	l.release("K")
+	for i := range l.shards {
+		assert.Empty(t, l.shards[i].m)
+	}
+}

@@ -46,9 +46,17 @@ func scanEvent(row pgx.CollectableRow) (paysync.Event, error) {
 
 // MarkDelivered sets DeliveredAt to at on the undelivered events among ids;
 // unknown and already delivered ids are passed over. It returns an error
+// wrapping paysync.ErrInvalidRequest when at is zero (it would read back as
+// "not delivered" while the database counts the event delivered), and one
 // wrapping paysync.ErrInternal when the database fails.
 func (s *Store) MarkDelivered(ctx context.Context, at time.Time, ids ...uuid.UUID) error {
 	const op = "pgstore.MarkDelivered"
+	if err := ctx.Err(); err != nil {
+		return fail(ctx, op, err)
+	}
+	if at.IsZero() {
+		return paysync.Ef(op, paysync.ErrInvalidRequest, "delivery time is zero", nil)
+	}
 	if len(ids) == 0 {
 		return fail(ctx, op, ctx.Err())
 	}

@@ -26,6 +26,7 @@ func runOrders[O any](t *testing.T, s suite, k kind[O]) {
 		{"CommitConflict", testCommitConflict[O]},
 		{"CommitMissing", testCommitMissing[O]},
 		{"CommitDuplicateIDs", testCommitDuplicateIDs[O]},
+		{"CommitWithoutSync", testCommitWithoutSync[O]},
 		{"Copies", testCopies[O]},
 		{"Times", testOrderTimes[O]},
 	}
@@ -174,6 +175,25 @@ func testCommit[O any](t *testing.T, s suite, k kind[O]) {
 		same(t, "got by merchant number", k.fields(got), wantOrder)
 		sameTrail(t, "after commit", trailOf(t, st, "o-1"), want)
 	}
+}
+
+// testCommitWithoutSync: a commit whose Sync has the zero id stores no sync
+// record, and the rest of its entries as usual.
+func testCommitWithoutSync[O any](t *testing.T, s suite, k kind[O]) {
+	st := s.newStore(t)
+	created(t, st, k, "o-1", base())
+	next := stored(t, st, k, "o-1")
+	at := base().Add(time.Minute)
+	k.change(&next, at)
+	e := NewEntries(k.tradeType, "o-1", at)
+	e.Sync = paysync.SyncRecord{}
+	must(t, k.commit(st, t.Context(), next, e))
+	same(t, "order after the commit", k.fields(stored(t, st, k, "o-1")), expect(k, next, 2, paysync.Schedule{}))
+	want := trail{syncs: []string{}, adjusts: adjustNos(e.Adjusts), events: eventIDs(e.Events)}
+	sameTrail(t, "entries of a commit without a sync record", trailOf(t, st, "o-1"), want)
+	all, err := st.ListSyncRecords(t.Context(), repository.RecordFilter{})
+	must(t, err)
+	sameList(t, "every sync record stored", syncIDs(all), []string{})
 }
 
 func testCommitKeepsNumbers[O any](t *testing.T, s suite, k kind[O]) {

@@ -14,6 +14,7 @@ func outboxTests() []test {
 		{"EventFields", testEventFields},
 		{"ListEvents", testListEvents},
 		{"MarkDelivered", testMarkDelivered},
+		{"MarkDeliveredZeroTime", testMarkDeliveredZeroTime},
 	}
 }
 
@@ -106,4 +107,15 @@ func testMarkDelivered(t *testing.T, st repository.Store, _ Options) {
 	// Marking again is harmless and keeps the first delivery time.
 	must(t, st.MarkDelivered(ctx, at.Add(time.Hour), h.events[0].ID, h.events[2].ID))
 	check("marked again")
+}
+
+// testMarkDeliveredZeroTime: a zero delivery time is refused, since a zero
+// DeliveredAt means "not delivered", and nothing is marked.
+func testMarkDeliveredZeroTime(t *testing.T, st repository.Store, _ Options) {
+	h := writeHistory(t, st)
+	err := st.MarkDelivered(t.Context(), time.Time{}, h.events[0].ID)
+	wantErr(t, "MarkDelivered at the zero time", err, paysync.ErrInvalidRequest)
+	got, err := st.ListEvents(t.Context(), repository.EventFilter{UndeliveredOnly: true})
+	must(t, err)
+	sameList(t, "undelivered after the refused mark", eventIDs(got), eventIDs(h.events))
 }

@@ -12,7 +12,8 @@ import (
 // struct of strings is a dozen pointers for the collector to follow on every
 // cycle, for as long as the store lives, and a write barrier on every copy
 // while it marks. Encoded, a record is bytes in a chunk the collector never
-// scans, and takes a third of the room.
+// scans, and a commit's records take about 40 % less room (BenchmarkCommit:
+// 701 → 416 B).
 //
 // A record is its fields in a fixed order: a uuid as its 16 bytes; a string
 // as its length (uvarint) and bytes; a slice that may be nil as its length

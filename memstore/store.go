@@ -22,9 +22,9 @@ var _ repository.Store = (*Store)(nil)
 // New.
 type Store struct {
 	// One lock for everything: a commit touches an order, records and
-	// events together, and every critical section is short because values
-	// are copied and normalised before it starts (a commit's byte slices
-	// excepted: they are copied into the journal's shared chunks).
+	// events together, and every critical section is short because orders
+	// are copied and normalised before it starts (a commit's records
+	// excepted: they are encoded into the journal's shared chunks).
 	mu          sync.RWMutex
 	pays        *book[paysync.PayOrder]
 	allocations *book[paysync.AllocationOrder]

@@ -14,16 +14,17 @@ func (s *Syncer) payEvent(o *paysync.PayOrder, t paysync.EventType, code paysync
 	return ev
 }
 
-// appendPayEvent builds an event about pay order o, its payload appended to
-// buf, and returns the grown buf and the event. The event's Payload is the
-// appended part, capped, so later appends to buf never write into it. The
-// payload is the order's
-// state after the change, so a host can act without reading the order back:
-// {"orderNo","bizOrderNo","outOrderNo"?,"channel","amount","currency",
-// "status","refundStatus","paidAt"?,"closedAt"?,"anomaly"?}. It is written
-// by hand rather than by encoding/json: on the adjust path the reflection
-// cost more than the rest of the commit (see BENCHMARKS.md); a test holds it
-// equal to encoding/json's output.
+// appendPayEvent builds an event about pay order o with its payload appended
+// to buf, and returns the grown buf and the event. The event's Payload is
+// the appended part, capped, so later appends to buf never write into it.
+//
+// The payload is the order's state after the change, so a host can act
+// without reading the order back: {"orderNo","bizOrderNo","outOrderNo"?,
+// "channel","amount","currency","status","refundStatus","paidAt"?,
+// "closedAt"?,"anomaly"?}. It is written by hand (json.go) rather than by
+// encoding/json: on the adjust path the reflection cost more than the rest
+// of the commit (see BENCHMARKS.md); a test holds it equal to encoding/json's
+// output.
 func (s *Syncer) appendPayEvent(buf []byte, o *paysync.PayOrder, t paysync.EventType, code paysync.AnomalyCode, now time.Time) ([]byte, paysync.Event) {
 	refund := o.RefundStatus
 	if refund == "" {

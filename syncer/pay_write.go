@@ -27,10 +27,11 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 	if rec.OutNo == "" {
 		rec.OutNo = rep.OutOrderNo
 	}
-	sc := s.getScratch()
-	var e repository.Entries
-	defer s.putScratch(sc, &e)
-	dirty := false
+	var (
+		e     repository.Entries
+		adj   paysync.AdjustRecord // when rec.Adjusted
+		dirty bool
+	)
 
 	if d.to != o.Status {
 		// The table decided; the machine guards. A refusal is a bug in the
@@ -52,13 +53,11 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 		case paysync.PayClose:
 			next.ClosedAt = now
 		}
-		adj := paysync.AdjustRecord{
+		adj = paysync.AdjustRecord{
 			AdjustNo: s.newID().String(), TradeType: paysync.TradePay, TradeNo: o.OrderNo, Source: src,
 			Way: d.way, Before: string(o.Status), After: string(d.to), CreatedAt: now,
 		}
 		rec.Adjusted, rec.AdjustNo = true, adj.AdjustNo
-		sc.adjusts[0] = adj
-		e.Adjusts = sc.adjusts[:]
 		dirty = true
 	}
 	if d.fill {
@@ -79,17 +78,24 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 		exhausted = s.reschedule(&next.Schedule, next.CreatedAt, next.ExpiredAt, now)
 		dirty = true
 	}
-	// Events last, so each payload shows the order as committed.
-	if rec.Adjusted {
-		sc.addPayEvent(s, &next, d.event, "", now)
+	// Events last, so each payload shows the order as committed. Only a
+	// commit with records beside its SyncRecord takes scratch memory.
+	if rec.Adjusted || len(announce) > 0 || exhausted {
+		sc := s.getScratch()
+		defer s.putScratch(sc)
+		if rec.Adjusted {
+			sc.adjusts[0] = adj
+			e.Adjusts = sc.adjusts[:]
+			sc.addPayEvent(s, &next, d.event, "", now)
+		}
+		for _, code := range announce {
+			sc.addPayEvent(s, &next, paysync.EventPayAnomaly, code, now)
+		}
+		if exhausted {
+			sc.addPayEvent(s, &next, paysync.EventSyncExhausted, "", now)
+		}
+		e.Events = sc.events
 	}
-	for _, code := range announce {
-		sc.addPayEvent(s, &next, paysync.EventPayAnomaly, code, now)
-	}
-	if exhausted {
-		sc.addPayEvent(s, &next, paysync.EventSyncExhausted, "", now)
-	}
-	e.Events = sc.events
 
 	res := PayResult{OrderStatus: next.Status, Adjusted: rec.Adjusted, ChannelState: rep.State,
 		Anomalies: d.anomalies, RecordID: rec.ID, Exhausted: exhausted}

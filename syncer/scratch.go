@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/paysync/paysync"
-	"github.com/paysync/paysync/repository"
 )
 
 // scratch is the memory one commit's entries are built in. Stores copy what
@@ -28,11 +27,10 @@ func (s *Syncer) getScratch() *scratch {
 	return &scratch{events: make([]paysync.Event, 0, 2), payload: make([]byte, 0, 512)}
 }
 
-// putScratch returns sc to the pool once e, built in it, has been committed
-// or dropped. It clears what sc holds, so a pooled scratch keeps no order's
-// strings alive.
-func (s *Syncer) putScratch(sc *scratch, e *repository.Entries) {
-	*e = repository.Entries{}
+// putScratch returns sc to the pool once the entries built in it have been
+// committed or dropped. It clears what sc holds, so a pooled scratch keeps no
+// order's strings alive.
+func (s *Syncer) putScratch(sc *scratch) {
 	sc.adjusts = [1]paysync.AdjustRecord{}
 	clear(sc.events)
 	sc.events = sc.events[:0]

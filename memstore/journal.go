@@ -139,15 +139,9 @@ func (j *journal) event(row *eventRow) paysync.Event {
 	return e
 }
 
-// chunkRows is the size of a table's chunks: big enough that a chunk is
-// allocated once in many commits, small enough to waste little.
-const chunkRows = 512
-
-// table is an append-only list of rows kept in fixed-size chunks, so that
-// growing it never copies what it holds.
+// table is an append-only list of rows, each on its trade's chain.
 type table[T any] struct {
-	chunks [][]row[T]
-	n      int
+	rows chunks[row[T]]
 }
 
 type row[T any] struct {
@@ -157,24 +151,18 @@ type row[T any] struct {
 
 // append adds v, whose trade's latest row is at prev-1 (prev 0: none), and
 // returns 1 + its position: the trade's new chain head.
-func (t *table[T]) append(v T, prev int) int {
-	if t.n%chunkRows == 0 {
-		t.chunks = append(t.chunks, make([]row[T], 0, chunkRows))
-	}
-	last := &t.chunks[len(t.chunks)-1]
-	*last = append(*last, row[T]{v: v, prev: prev})
-	t.n++
-	return t.n
-}
+func (t *table[T]) append(v T, prev int) int { return t.rows.append(row[T]{v: v, prev: prev}) }
 
-func (t *table[T]) at(pos int) *row[T] { return &t.chunks[pos/chunkRows][pos%chunkRows] }
+func (t *table[T]) at(pos int) *row[T] { return t.rows.at(pos) }
+
+func (t *table[T]) len() int { return t.rows.n }
 
 // each calls fn on the rows at or after position from — of one trade when
 // head is its chain head, of every trade when head is -1 — in the order
 // they were appended, until fn returns false.
 func (t *table[T]) each(head, from int, fn func(v *T) bool) {
 	if head < 0 {
-		for i := from; i < t.n; i++ {
+		for i := from; i < t.len(); i++ {
 			if !fn(&t.at(i).v) {
 				return
 			}

@@ -16,7 +16,7 @@ type keys[K comparable] struct {
 	// ordered holds the positions of the keys that were greater than every
 	// key before them, so in key order; max is the last of those keys, and
 	// greater than every key in others too.
-	ordered positions
+	ordered chunks[int]
 	max     K
 	others  map[K]int
 }
@@ -31,9 +31,10 @@ func (x *keys[K]) find(k K) (int, bool) {
 	if x.ordered.n == 0 || x.compare(k, x.max) > 0 {
 		return 0, false // a new greatest key: the common case
 	}
-	i, found := x.ordered.search(func(pos int) int { return x.compare(x.keyAt(pos), k) })
-	if found {
-		return x.ordered.at(i), true
+	// ordered is in key order: search it, then the keys that came out of order.
+	cmp := func(i int) int { return x.compare(x.keyAt(*x.ordered.at(i)), k) }
+	if i := sort.Search(x.ordered.n, func(i int) bool { return cmp(i) >= 0 }); i < x.ordered.n && cmp(i) == 0 {
+		return *x.ordered.at(i), true
 	}
 	pos, ok := x.others[k]
 	return pos, ok
@@ -50,29 +51,4 @@ func (x *keys[K]) add(k K, pos int) {
 		x.others = make(map[K]int)
 	}
 	x.others[k] = pos
-}
-
-// positions is an append-only list of row positions in fixed-size chunks,
-// so that growing it never copies what it holds.
-type positions struct {
-	chunks [][]int
-	n      int
-}
-
-func (p *positions) append(pos int) {
-	if p.n%chunkRows == 0 {
-		p.chunks = append(p.chunks, make([]int, 0, chunkRows))
-	}
-	last := &p.chunks[len(p.chunks)-1]
-	*last = append(*last, pos)
-	p.n++
-}
-
-func (p *positions) at(i int) int { return p.chunks[i/chunkRows][i%chunkRows] }
-
-// search returns the index of the position for which cmp is 0, and whether
-// there is one; cmp must grow with the index, as keys in ordered do.
-func (p *positions) search(cmp func(pos int) int) (int, bool) {
-	i := sort.Search(p.n, func(i int) bool { return cmp(p.at(i)) >= 0 })
-	return i, i < p.n && cmp(p.at(i)) == 0
 }

@@ -57,7 +57,7 @@ func (s *Store) MarkDelivered(ctx context.Context, at time.Time, ids ...uuid.UUI
 			events.at(p).v.deliver(at)
 		}
 	}
-	for s.log.undelivered < events.n && events.at(s.log.undelivered).v.delivered {
+	for s.log.undelivered < events.len() && events.at(s.log.undelivered).v.delivered {
 		s.log.undelivered++
 	}
 	return nil

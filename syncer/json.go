@@ -102,23 +102,25 @@ func appendAmount(b []byte, d decimal.Decimal) []byte {
 	}
 	var buf [20]byte
 	digits := strconv.AppendInt(buf[:0], c, 10)
-	places := int(-exp)
-	intPart, frac, lead := digits, digits[:0], 0
-	if len(digits) > places {
-		intPart, frac = digits[:len(digits)-places], digits[len(digits)-places:]
+	// digits = integer part, then places fractional digits; a number
+	// smaller than 1 has an integer part of 0 and leading fractional zeros.
+	places, lead := int(-exp), 0
+	if split := len(digits) - places; split > 0 {
+		b = append(b, digits[:split]...)
+		digits = digits[split:]
 	} else {
-		intPart, frac, lead = []byte{'0'}, digits, places-len(digits)
+		b = append(b, '0')
+		lead = -split
 	}
-	for len(frac) > 0 && frac[len(frac)-1] == '0' {
-		frac = frac[:len(frac)-1]
+	for len(digits) > 0 && digits[len(digits)-1] == '0' { // what is left is the fraction
+		digits = digits[:len(digits)-1]
 	}
-	b = append(b, intPart...)
-	if len(frac) > 0 {
+	if len(digits) > 0 {
 		b = append(b, '.')
 		for range lead {
 			b = append(b, '0')
 		}
-		b = append(b, frac...)
+		b = append(b, digits...)
 	}
 	return append(b, '"')
 }

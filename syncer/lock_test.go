@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -35,6 +36,7 @@ func TestKeyedLockExcludes(t *testing.T) {
 				n := inside[key]
 				mu.Unlock()
 				assert.Equal(t, 1, n, "two holders of %s at once", key)
+				runtime.Gosched() // hold the key long enough for a broken lock to let another in
 				mu.Lock()
 				counts[key]++
 				inside[key]--

@@ -77,19 +77,18 @@ func (s *Store) CommitAllocationOrder(ctx context.Context, o paysync.AllocationO
 		return err
 	}
 	p, in := allocationIn(o, o.UpdatedAt)
-	en := entriesIn(e)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cur, err := s.allocations.check(op, p.AllocationNo, p.Version)
 	if err != nil {
 		return err
 	}
-	if err := s.log.check(op, &en); err != nil {
+	if err := s.log.check(op, &e); err != nil {
 		return err
 	}
 	p.BizAllocationNo = cur.order.BizAllocationNo
 	s.allocations.replace(cur, &p, in)
-	s.log.append(&en, s.commitTrade(p.AllocationNo, cur.trade))
+	s.log.append(&e, s.commitTrade(p.AllocationNo, cur.trade))
 	return nil
 }
 

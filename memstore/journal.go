@@ -59,21 +59,14 @@ func newJournal() *journal {
 
 func compareIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 
-// entries is a commit's repository.Entries and whether it has a sync
-// record: a Sync with a zero ID means it has none.
-type entries struct {
-	repository.Entries
-	hasSync bool
-}
-
-func entriesIn(e repository.Entries) entries {
-	return entries{Entries: e, hasSync: e.Sync.ID != uuid.Nil}
-}
+// hasSync reports whether a commit's entries hold a sync record: a Sync
+// with the zero ID means none.
+func hasSync(e *repository.Entries) bool { return e.Sync.ID != uuid.Nil }
 
 // check returns ErrDuplicate when a record or event id of e is taken, or is
 // given twice in e.
-func (j *journal) check(op string, e *entries) error {
-	if _, ok := j.syncIDs.find(e.Sync.ID); ok && e.hasSync {
+func (j *journal) check(op string, e *repository.Entries) error {
+	if _, ok := j.syncIDs.find(e.Sync.ID); ok && hasSync(e) {
 		return paysync.Ef(op, paysync.ErrDuplicate, "sync record "+e.Sync.ID.String()+" exists", nil)
 	}
 	for i, a := range e.Adjusts {
@@ -99,8 +92,8 @@ func (j *journal) check(op string, e *entries) error {
 
 // append stores e, which check accepted, on the chains trade returns for
 // each row's trade number.
-func (j *journal) append(e *entries, trade func(no string) *chains) {
-	if e.hasSync {
+func (j *journal) append(e *repository.Entries, trade func(no string) *chains) {
+	if hasSync(e) {
 		j.appendSync(&e.Sync, trade(e.Sync.TradeNo))
 	}
 	for i := range e.Adjusts {

@@ -77,19 +77,18 @@ func (s *Store) CommitPayOrder(ctx context.Context, o paysync.PayOrder, e reposi
 		return err
 	}
 	p, in := payIn(o, o.UpdatedAt)
-	en := entriesIn(e)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cur, err := s.pays.check(op, p.OrderNo, p.Version)
 	if err != nil {
 		return err
 	}
-	if err := s.log.check(op, &en); err != nil {
+	if err := s.log.check(op, &e); err != nil {
 		return err
 	}
 	p.BizOrderNo = cur.order.BizOrderNo
 	s.pays.replace(cur, &p, in)
-	s.log.append(&en, s.commitTrade(p.OrderNo, cur.trade))
+	s.log.append(&e, s.commitTrade(p.OrderNo, cur.trade))
 	return nil
 }
 

@@ -18,18 +18,31 @@ func TestClosedSets(t *testing.T) {
 	for _, c := range paysync.AnomalyCodes() {
 		assert.True(t, c.Valid(), c)
 	}
-	assert.Len(t, paysync.AnomalyCodes(), 11)
+	assert.Len(t, paysync.AnomalyCodes(), 14)
 	assert.False(t, paysync.PayStatus("paid").Valid())
 	assert.False(t, paysync.AllocationStatus("end").Valid())
 	assert.False(t, paysync.AnomalyCode("oops").Valid())
-	assert.False(t, paysync.RefundStatus("").Valid())
-	assert.True(t, paysync.RefundPartial.Valid())
+	assert.False(t, paysync.PayRefundStatus("").Valid())
+	assert.True(t, paysync.PayRefundPartial.Valid())
 	assert.True(t, paysync.AllocPartSuccess.Valid())
 	assert.False(t, paysync.AllocationResult("some").Valid())
 	assert.True(t, paysync.ReceiverIgnore.Valid())
 	assert.False(t, paysync.ReceiverResult("done").Valid())
 	assert.True(t, paysync.SourceSweep.Valid())
+	assert.True(t, paysync.SourceManual.Valid())
 	assert.False(t, paysync.Source("cron").Valid())
+	for _, s := range paysync.RefundOrderStatuses() {
+		assert.True(t, s.Valid(), s)
+	}
+	assert.False(t, paysync.RefundOrderStatus("refunded").Valid())
+	for _, s := range paysync.TransferStatuses() {
+		assert.True(t, s.Valid(), s)
+	}
+	assert.False(t, paysync.TransferStatus("cancel").Valid())
+	for _, tt := range paysync.TradeTypes() {
+		assert.True(t, tt.Valid(), tt)
+	}
+	assert.False(t, paysync.TradeType("payout").Valid())
 
 	status := 0
 	for _, e := range paysync.EventTypes() {
@@ -41,6 +54,11 @@ func TestClosedSets(t *testing.T) {
 	assert.Equal(t, len(paysync.StatusEventTypes()), status)
 	assert.False(t, paysync.EventPayAnomaly.IsStatus())
 	assert.False(t, paysync.EventSyncExhausted.IsStatus())
+	assert.False(t, paysync.EventRefundCreated.IsStatus())
+	assert.False(t, paysync.EventAnomalyResolved.IsStatus())
+	assert.True(t, paysync.EventTransferSuccessAfterClose.IsStatus())
+	assert.Len(t, paysync.StatusEventTypes(), 19)
+	assert.Len(t, paysync.EventTypes(), 26)
 	assert.True(t, paysync.EventPayPaidAfterClose.IsStatus())
 	assert.False(t, paysync.EventType("pay.refunded").Valid())
 	assert.False(t, paysync.EventType("pay.refunded").IsStatus())
@@ -110,4 +128,19 @@ func TestScheduleLeased(t *testing.T) {
 	assert.True(t, paysync.Schedule{LeaseOwner: "a", LeaseUntil: now.Add(time.Second)}.Leased(now))
 	assert.False(t, paysync.Schedule{LeaseOwner: "a", LeaseUntil: now}.Leased(now), "a lease ends at LeaseUntil")
 	assert.False(t, paysync.Schedule{LeaseUntil: now.Add(time.Hour)}.Leased(now), "no owner, no lease")
+}
+
+func TestRefundAndTransferScheduling(t *testing.T) {
+	for _, st := range paysync.RefundOrderStatuses() {
+		for _, watched := range []bool{false, true} {
+			o := paysync.RefundOrder{Status: st, Watched: watched}
+			want := st == paysync.RefundProgress || st == paysync.RefundClose && watched
+			assert.Equal(t, want, o.Scheduled(), "%s watched=%v", st, watched)
+		}
+	}
+	for _, st := range paysync.TransferStatuses() {
+		assert.Equal(t, st == paysync.TransferProgress, paysync.TransferOrder{Status: st}.Scheduled(), st)
+	}
+	assert.Equal(t, "CNY", paysync.RefundOrder{}.CurrencyOrDefault())
+	assert.Equal(t, "JPY", paysync.TransferOrder{Currency: "JPY"}.CurrencyOrDefault())
 }

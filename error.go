@@ -1,6 +1,7 @@
 package paysync
 
 import (
+	"context"
 	"errors"
 	"strings"
 )
@@ -16,12 +17,13 @@ const (
 	CodeBusy        Code = "busy"        // another sync holds the order; retry later
 	CodeUnavailable Code = "unavailable" // the channel could not answer, or cannot do this
 	CodeState       Code = "state"       // the order's state does not allow the operation
+	CodeCanceled    Code = "canceled"    // the caller's ctx ended before the call finished
 	CodeInternal    Code = "internal"    // a bug, a misconfiguration or a store failure
 )
 
 // Codes lists every Code.
 func Codes() []Code {
-	return []Code{CodeInvalid, CodeNotFound, CodeConflict, CodeBusy, CodeUnavailable, CodeState, CodeInternal}
+	return []Code{CodeInvalid, CodeNotFound, CodeConflict, CodeBusy, CodeUnavailable, CodeState, CodeCanceled, CodeInternal}
 }
 
 // Error is the error every paysync package returns. It wraps a sentinel (so
@@ -82,22 +84,34 @@ func Ef(op string, sentinel *Error, message string, cause error) *Error {
 	return e
 }
 
-func sentinel(code Code, message string) *Error { return &Error{Code: code, Message: message} }
-
-// Sentinels: compare with errors.Is. Two sentinels may share a Code.
+// Sentinels: compare with errors.Is. Two sentinels may share a Code; the
+// Code decides a host's wire answer, the sentinel tells the case.
 var (
-	ErrInvalidRequest     = sentinel(CodeInvalid, "invalid request")
-	ErrOrderNotFound      = sentinel(CodeNotFound, "支付订单不存在")
-	ErrAllocationNotFound = sentinel(CodeNotFound, "分账单不存在")
-	ErrSyncInProgress     = sentinel(CodeBusy, "sync in progress")
-	ErrChannelUnavailable = sentinel(CodeUnavailable, "channel unavailable")
-	ErrUnknownChannel     = sentinel(CodeInternal, "unknown channel")
-	ErrUnsupported        = sentinel(CodeUnavailable, "channel does not support this operation")
-	ErrOrderNotStarted    = sentinel(CodeState, "order not sent to a channel yet")
-	ErrVersionConflict    = sentinel(CodeConflict, "version conflict")
-	ErrDuplicate          = sentinel(CodeConflict, "duplicate")
-	ErrInvalidTransition  = sentinel(CodeState, "invalid state transition")
-	ErrInternal           = sentinel(CodeInternal, "internal error")
+	ErrInvalidRequest     = &Error{Code: CodeInvalid, Message: "invalid request"}
+	ErrOrderNotFound      = &Error{Code: CodeNotFound, Message: "支付订单不存在"}
+	ErrAllocationNotFound = &Error{Code: CodeNotFound, Message: "分账单不存在"}
+	ErrRefundNotFound     = &Error{Code: CodeNotFound, Message: "退款订单不存在"}
+	ErrTransferNotFound   = &Error{Code: CodeNotFound, Message: "转账订单不存在"}
+	ErrRecordNotFound     = &Error{Code: CodeNotFound, Message: "sync record not found"}
+	ErrSyncInProgress     = &Error{Code: CodeBusy, Message: "sync in progress"}
+	ErrChannelUnavailable = &Error{Code: CodeUnavailable, Message: "channel unavailable"}
+	ErrUnknownChannel     = &Error{Code: CodeInternal, Message: "unknown channel"}
+	ErrUnsupported        = &Error{Code: CodeUnavailable, Message: "channel does not support this operation"}
+	ErrOrderNotStarted    = &Error{Code: CodeState, Message: "order not sent to a channel yet"}
+	ErrVersionConflict    = &Error{Code: CodeConflict, Message: "version conflict"}
+	ErrDuplicate          = &Error{Code: CodeConflict, Message: "duplicate"}
+	ErrInvalidTransition  = &Error{Code: CodeState, Message: "invalid state transition"}
+	// ErrInsufficientBalance: a refund asks for more than the pay order's
+	// refundable balance.
+	ErrInsufficientBalance = &Error{Code: CodeState, Message: "退款金额超过可退余额"}
+	// ErrOpenAnomaly: a person must resolve an open anomaly of the order
+	// before this operation.
+	ErrOpenAnomaly = &Error{Code: CodeState, Message: "order has an open anomaly a person must resolve first"}
+	// ErrCanceled: the caller's ctx ended, whatever step the call was in (a
+	// lock wait, a channel call, a store call). It wraps ctx's error, so
+	// errors.Is(err, context.Canceled) or context.DeadlineExceeded holds too.
+	ErrCanceled = &Error{Code: CodeCanceled, Message: "canceled"}
+	ErrInternal = &Error{Code: CodeInternal, Message: "internal error"}
 )
 
 // ErrorCode returns the Code of the first *Error in err's chain, CodeInternal
@@ -125,4 +139,15 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return ErrInternal.Message
+}
+
+// ContextError returns, when ctx has ended, an error of ErrCanceled for op
+// wrapping ctx.Err(); nil while ctx is live. Every paysync call checks it
+// where a step may have ended because the caller's ctx did, so a host tells
+// "the caller gave up" from a failure.
+func ContextError(ctx context.Context, op string) error {
+	if err := ctx.Err(); err != nil {
+		return E(op, ErrCanceled, err)
+	}
+	return nil
 }

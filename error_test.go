@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/paysync/paysync"
 	"github.com/stretchr/testify/assert"
@@ -62,6 +63,12 @@ func TestSentinelCodes(t *testing.T) {
 		{paysync.ErrVersionConflict, paysync.CodeConflict},
 		{paysync.ErrDuplicate, paysync.CodeConflict},
 		{paysync.ErrInvalidTransition, paysync.CodeState},
+		{paysync.ErrRefundNotFound, paysync.CodeNotFound},
+		{paysync.ErrTransferNotFound, paysync.CodeNotFound},
+		{paysync.ErrRecordNotFound, paysync.CodeNotFound},
+		{paysync.ErrInsufficientBalance, paysync.CodeState},
+		{paysync.ErrOpenAnomaly, paysync.CodeState},
+		{paysync.ErrCanceled, paysync.CodeCanceled},
 		{paysync.ErrInternal, paysync.CodeInternal},
 	}
 	seen := map[*paysync.Error]bool{}
@@ -77,6 +84,23 @@ func TestSentinelCodes(t *testing.T) {
 		}
 	}
 	assert.Equal(t, "分账单不存在", paysync.ErrAllocationNotFound.Message)
+	assert.Equal(t, "退款订单不存在", paysync.ErrRefundNotFound.Message)
+	assert.Equal(t, "转账订单不存在", paysync.ErrTransferNotFound.Message)
+	assert.Len(t, paysync.Codes(), 8)
+}
+
+func TestContextError(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	assert.NoError(t, paysync.ContextError(ctx, "op"))
+	cancel()
+	err := paysync.ContextError(ctx, "op")
+	assert.ErrorIs(t, err, paysync.ErrCanceled)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, paysync.CodeCanceled, paysync.ErrorCode(err))
+
+	dctx, dcancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
+	defer dcancel()
+	assert.ErrorIs(t, paysync.ContextError(dctx, "op"), context.DeadlineExceeded)
 }
 
 // A host maps errors by code and shows the message, as the example HTTP

@@ -16,8 +16,8 @@ type PayOrder struct {
 	Amount       decimal.Decimal // order total in major units (yuan)
 	Currency     string          // ISO 4217; empty means DefaultCurrency
 	Status       PayStatus
-	RefundStatus RefundStatus // empty means RefundNone
-	ExpiredAt    time.Time    // zero: never expires
+	RefundStatus PayRefundStatus // empty means PayRefundNone
+	ExpiredAt    time.Time       // zero: never expires
 	PaidAt       time.Time
 	ClosedAt     time.Time
 	CreatedAt    time.Time

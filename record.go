@@ -13,7 +13,23 @@ type TradeType string
 const (
 	TradePay        TradeType = "pay"
 	TradeAllocation TradeType = "allocation"
+	TradeRefund     TradeType = "refund"
+	TradeTransfer   TradeType = "transfer"
 )
+
+// TradeTypes lists every TradeType.
+func TradeTypes() []TradeType {
+	return []TradeType{TradePay, TradeAllocation, TradeRefund, TradeTransfer}
+}
+
+// Valid reports whether t is one of the trade types.
+func (t TradeType) Valid() bool {
+	switch t {
+	case TradePay, TradeAllocation, TradeRefund, TradeTransfer:
+		return true
+	}
+	return false
+}
 
 // Source tells what started a sync.
 type Source string
@@ -23,11 +39,16 @@ const (
 	SourceAPI      Source = "api"      // the host's sync endpoint
 	SourceCallback Source = "callback" // a verified channel notification
 	SourceSweep    Source = "sweep"    // the background sweeper
+	SourceManual   Source = "manual"   // a person, through Repair
 )
 
 // Valid reports whether s is one of the sources.
 func (s Source) Valid() bool {
-	return s == SourceAPI || s == SourceCallback || s == SourceSweep
+	switch s {
+	case SourceAPI, SourceCallback, SourceSweep, SourceManual:
+		return true
+	}
+	return false
 }
 
 // SyncRecord is written for every sync attempt that got as far as an answer
@@ -79,4 +100,15 @@ const (
 	WayPayFail         AdjustWay = "pay_fail"
 	WayAllocStatus     AdjustWay = "alloc_status"   // allocation order status change
 	WayAllocReceiver   AdjustWay = "alloc_receiver" // a receiver's result became final
+
+	WayRefundSuccess    AdjustWay = "refund_success"
+	WayRefundClose      AdjustWay = "refund_close"
+	WayRefundFail       AdjustWay = "refund_fail"
+	WayRefundProgress   AdjustWay = "refund_progress" // fail or close → progress
+	WayTransferSuccess  AdjustWay = "transfer_success"
+	WayTransferClose    AdjustWay = "transfer_close"
+	WayTransferFail     AdjustWay = "transfer_fail"
+	WayTransferProgress AdjustWay = "transfer_progress" // fail or close → progress
+
+	WayManual AdjustWay = "manual" // a person's repair, with its operator and reason
 )

@@ -27,22 +27,22 @@ func (s PayStatus) Valid() bool {
 	return false
 }
 
-// RefundStatus is the refund state of a pay order. Pay sync never changes an
-// order whose RefundStatus is not RefundNone (refunds have their own sync).
-type RefundStatus string
+// PayRefundStatus is the refund state of a pay order. Pay sync never changes an
+// order whose RefundStatus is not PayRefundNone (refunds have their own sync).
+type PayRefundStatus string
 
 // Refund statuses of a pay order.
 const (
-	RefundNone    RefundStatus = "no_refund"
-	RefundRunning RefundStatus = "refunding"
-	RefundPartial RefundStatus = "partial_refund"
-	RefundFull    RefundStatus = "refunded"
+	PayRefundNone    PayRefundStatus = "no_refund"
+	PayRefunding     PayRefundStatus = "refunding"
+	PayRefundPartial PayRefundStatus = "partial_refund"
+	PayRefundFull    PayRefundStatus = "refunded"
 )
 
 // Valid reports whether s is one of the refund statuses.
-func (s RefundStatus) Valid() bool {
+func (s PayRefundStatus) Valid() bool {
 	switch s {
-	case RefundNone, RefundRunning, RefundPartial, RefundFull:
+	case PayRefundNone, PayRefunding, PayRefundPartial, PayRefundFull:
 		return true
 	}
 	return false
@@ -117,3 +117,53 @@ func (r ReceiverResult) Valid() bool {
 
 // Final reports whether r can no longer change.
 func (r ReceiverResult) Final() bool { return r == ReceiverSuccess || r == ReceiverFail }
+
+// RefundOrderStatus is the local status of a refund order (DaxPay codes).
+type RefundOrderStatus string
+
+// Refund order statuses.
+const (
+	RefundProgress RefundOrderStatus = "progress" // recorded, sent or about to be sent; not final
+	RefundSuccess  RefundOrderStatus = "success"  // the money went back to the payer
+	RefundClose    RefundOrderStatus = "close"    // closed: no money moved
+	RefundFail     RefundOrderStatus = "fail"     // the channel failed it; the host may send it again
+)
+
+// RefundOrderStatuses lists every RefundOrderStatus.
+func RefundOrderStatuses() []RefundOrderStatus {
+	return []RefundOrderStatus{RefundProgress, RefundSuccess, RefundClose, RefundFail}
+}
+
+// Valid reports whether s is one of the refund order statuses.
+func (s RefundOrderStatus) Valid() bool {
+	switch s {
+	case RefundProgress, RefundSuccess, RefundClose, RefundFail:
+		return true
+	}
+	return false
+}
+
+// TransferStatus is the local status of a transfer (payout) order.
+type TransferStatus string
+
+// Transfer statuses.
+const (
+	TransferProgress TransferStatus = "progress" // sent or about to be sent; not final
+	TransferSuccess  TransferStatus = "success"  // the payee has the money
+	TransferClose    TransferStatus = "close"    // closed: no money moved
+	TransferFail     TransferStatus = "fail"     // the channel failed it; the host may send it again
+)
+
+// TransferStatuses lists every TransferStatus.
+func TransferStatuses() []TransferStatus {
+	return []TransferStatus{TransferProgress, TransferSuccess, TransferClose, TransferFail}
+}
+
+// Valid reports whether s is one of the transfer statuses.
+func (s TransferStatus) Valid() bool {
+	switch s {
+	case TransferProgress, TransferSuccess, TransferClose, TransferFail:
+		return true
+	}
+	return false
+}

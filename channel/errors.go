@@ -13,6 +13,8 @@ var (
 	ErrAlreadyPaid = errors.New("channel: trade already paid")
 	// ErrTradeNotExist: ClosePay found no trade (Alipay ACQ.TRADE_NOT_EXIST).
 	ErrTradeNotExist = errors.New("channel: trade does not exist")
-	// ErrAllocationNotFound: QueryAllocation found no allocation.
-	ErrAllocationNotFound = errors.New("channel: allocation not found")
+	// ErrAllocationNotAtChannel: the channel does not know the allocation
+	// (QueryAllocation). Not paysync.ErrAllocationNotFound, which is a
+	// local allocation order missing.
+	ErrAllocationNotAtChannel = errors.New("channel: allocation not at the channel")
 )

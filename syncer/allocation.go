@@ -21,15 +21,15 @@ import (
 // allocations; ErrSyncInProgress; ErrChannelUnavailable wrapping the channel's
 // error (the SyncRecord says why, nothing else changes); ErrVersionConflict
 // past Config.ConflictRetries.
-func (s *Syncer) SyncAllocation(ctx context.Context, req AllocationRequest) (AllocationResult, error) {
+func (s *Syncer) SyncAllocation(ctx context.Context, req AllocationRequest) (AllocationOutcome, error) {
 	const op = "syncer.SyncAllocation"
 	src, err := s.sourceOf(req.Source, paysync.SourceAPI, op)
 	if err != nil {
-		return AllocationResult{}, err
+		return AllocationOutcome{}, err
 	}
 	o, err := s.findAllocation(ctx, op, req.AllocationNo, req.BizAllocationNo)
 	if err != nil {
-		return AllocationResult{}, err
+		return AllocationOutcome{}, err
 	}
 	return s.syncAllocation(ctx, op, o, src, req.ClientIP)
 }
@@ -56,8 +56,8 @@ func (s *Syncer) findAllocation(ctx context.Context, op, no, bizNo string) (pays
 	return o, nil
 }
 
-func allocResult(o *paysync.AllocationOrder) AllocationResult {
-	res := AllocationResult{Status: o.Status, Result: o.Result, Receivers: make([]ReceiverOutcome, len(o.Receivers))}
+func allocResult(o *paysync.AllocationOrder) AllocationOutcome {
+	res := AllocationOutcome{Status: o.Status, Result: o.Result, Receivers: make([]ReceiverOutcome, len(o.Receivers))}
 	for i, r := range o.Receivers {
 		res.Receivers[i] = ReceiverOutcome{ReceiverNo: r.ReceiverNo, Result: r.Result}
 	}
@@ -78,7 +78,7 @@ func allIgnored(o *paysync.AllocationOrder) bool {
 	return true
 }
 
-func (s *Syncer) syncAllocation(ctx context.Context, op string, o paysync.AllocationOrder, src paysync.Source, clientIP string) (AllocationResult, error) {
+func (s *Syncer) syncAllocation(ctx context.Context, op string, o paysync.AllocationOrder, src paysync.Source, clientIP string) (AllocationOutcome, error) {
 	if allIgnored(&o) {
 		return allocResult(&o), nil
 	}
@@ -106,7 +106,7 @@ func (s *Syncer) syncAllocation(ctx context.Context, op string, o paysync.Alloca
 	if err == nil {
 		rep, err = q.QueryAllocation(ctx, o)
 	}
-	notFound := errors.Is(err, channel.ErrAllocationNotFound)
+	notFound := errors.Is(err, channel.ErrAllocationNotAtChannel)
 	if err != nil && !notFound {
 		if ctx.Err() != nil {
 			return allocResult(&o), paysync.E(op, paysync.ErrChannelUnavailable, err)

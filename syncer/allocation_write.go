@@ -14,7 +14,7 @@ import (
 // writeAllocation commits decision d: receivers, status, records and events
 // in one version-checked commit, or the SyncRecord alone when the order has
 // nothing to change.
-func (s *Syncer) writeAllocation(ctx context.Context, o paysync.AllocationOrder, rep *channel.AllocationReport, notFound bool, d *allocDecision, now time.Time, src paysync.Source, clientIP string) (AllocationResult, error) {
+func (s *Syncer) writeAllocation(ctx context.Context, o paysync.AllocationOrder, rep *channel.AllocationReport, notFound bool, d *allocDecision, now time.Time, src paysync.Source, clientIP string) (AllocationOutcome, error) {
 	state := "reported"
 	if notFound {
 		state = "not_found"
@@ -94,7 +94,7 @@ func (s *Syncer) writeAllocation(ctx context.Context, o paysync.AllocationOrder,
 
 // allocFailed records an allocation sync whose outcome is unknown, as
 // payFailed does for pay orders.
-func (s *Syncer) allocFailed(ctx context.Context, op string, o paysync.AllocationOrder, src paysync.Source, clientIP string, rep *channel.AllocationReport, cause error) (AllocationResult, error) {
+func (s *Syncer) allocFailed(ctx context.Context, op string, o paysync.AllocationOrder, src paysync.Source, clientIP string, rep *channel.AllocationReport, cause error) (AllocationOutcome, error) {
 	now := s.clock()
 	rec := s.failureRecord(ctx, paysync.TradeAllocation, o.AllocationNo, o.BizAllocationNo, o.OutAllocationNo, o.Channel, src, clientIP, cause, now)
 	rec.Raw = rep.Raw

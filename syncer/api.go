@@ -15,8 +15,8 @@ type PayRequest struct {
 	Source     paysync.Source // empty means paysync.SourceAPI
 }
 
-// PayResult is the outcome of a pay sync.
-type PayResult struct {
+// PayOutcome is the outcome of a pay sync.
+type PayOutcome struct {
 	OrderStatus  paysync.PayStatus // the local status after the sync
 	Adjusted     bool              // whether the sync changed the local status
 	ChannelState channel.PayState  // what the channel answered
@@ -35,8 +35,8 @@ type AllocationRequest struct {
 	Source          paysync.Source
 }
 
-// AllocationResult is the outcome of an allocation sync.
-type AllocationResult struct {
+// AllocationOutcome is the outcome of an allocation sync.
+type AllocationOutcome struct {
 	Status    paysync.AllocationStatus
 	Result    paysync.AllocationResult
 	Adjusted  bool

@@ -170,14 +170,14 @@ func (c *chaos) addPay(no string) {
 	created := t0.Add(-time.Duration(c.r.IntN(30)) * time.Minute)
 	o := paysync.PayOrder{OrderNo: no, BizOrderNo: "biz-" + no, Channel: channeltest.DefaultName,
 		Amount: decimal.New(int64(100+c.r.IntN(50000)), -2), Currency: "CNY", Status: paysync.PayProgress,
-		RefundStatus: paysync.RefundNone, CreatedAt: created, UpdatedAt: created}
+		RefundStatus: paysync.PayRefundNone, CreatedAt: created, UpdatedAt: created}
 	if c.r.IntN(10) == 0 {
 		o.Status = paysync.PayWait // the host crashed between the channel call and marking progress
 	}
 	if c.r.IntN(10) < 6 {
 		o.ExpiredAt = c.at(20*time.Minute, 3*time.Hour)
 	}
-	o.Schedule.NextSyncAt = DefaultSchedule().First(o.CreatedAt, o.ExpiredAt)
+	o.Schedule.NextSyncAt = DefaultTimetable().First(o.CreatedAt, o.ExpiredAt)
 	require.NoError(c.t, c.store.CreatePayOrder(ctx, o))
 	p := chaosPay{start: o}
 
@@ -251,7 +251,7 @@ func (c *chaos) addAlloc(no string) {
 	o := paysync.AllocationOrder{AllocationNo: no, BizAllocationNo: "biz-" + no, OrderNo: "pay-" + no,
 		Channel: channeltest.DefaultName, Amount: decimal.NewFromInt(10), Status: st, Result: paysync.AllocAllPending,
 		Receivers: rs, CreatedAt: created, UpdatedAt: created}
-	o.Schedule.NextSyncAt = DefaultSchedule().First(created, time.Time{})
+	o.Schedule.NextSyncAt = DefaultTimetable().First(created, time.Time{})
 	require.NoError(c.t, c.store.CreateAllocationOrder(ctx, o))
 	a := chaosAlloc{start: o, known: st == paysync.AllocProcessing || c.r.IntN(2) == 0,
 		missing: map[int]bool{}, mismatch: map[int]bool{}}
@@ -566,16 +566,16 @@ func checkChaosPay(t *testing.T, p chaosPay, o paysync.PayOrder, tr channel.PayR
 	}
 	switch tr.State {
 	case channel.PayRefunded:
-		if o.RefundStatus != paysync.RefundNone { // seen refunded before seen paid
-			want := paysync.RefundPartial
+		if o.RefundStatus != paysync.PayRefundNone { // seen refunded before seen paid
+			want := paysync.PayRefundPartial
 			if tr.RefundedAmount.Equal(o.Amount) {
-				want = paysync.RefundFull
+				want = paysync.PayRefundFull
 			}
 			assert.Equal(t, want, o.RefundStatus, no)
 			assert.True(t, o.HasAnnounced(paysync.AnomalyRefundAtChannel), "%s: refund_at_channel not announced", no)
 		}
 	default:
-		assert.Equal(t, paysync.RefundNone, o.RefundStatus, no)
+		assert.Equal(t, paysync.PayRefundNone, o.RefundStatus, no)
 	}
 }
 

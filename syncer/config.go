@@ -32,8 +32,8 @@ type Config struct {
 	// re-decided on the fresh order. Default 5.
 	ConflictRetries int
 
-	// Schedule is the sweep schedule. Zero: DefaultSchedule().
-	Schedule Schedule
+	// Timetable is the sweep timetable. Zero: DefaultTimetable().
+	Timetable Timetable
 	// Owner names this Syncer in leases. Default: a random id.
 	Owner string
 	// Lease is how long a claimed order is held by this Syncer. Default 1 min.
@@ -86,8 +86,8 @@ func (c Config) Validate() error {
 			return bad("RateLimits[" + name + "] needs Rate > 0 and Burst >= 1")
 		}
 	}
-	if len(c.Schedule.Steps) > 0 {
-		if err := c.Schedule.Validate(); err != nil {
+	if len(c.Timetable.Steps) > 0 {
+		if err := c.Timetable.Validate(); err != nil {
 			return err
 		}
 	}
@@ -110,8 +110,8 @@ func (c Config) withDefaults() Config {
 	if c.ConflictRetries == 0 {
 		c.ConflictRetries = 5
 	}
-	if len(c.Schedule.Steps) == 0 {
-		c.Schedule = DefaultSchedule()
+	if len(c.Timetable.Steps) == 0 {
+		c.Timetable = DefaultTimetable()
 	}
 	if c.Owner == "" {
 		c.Owner = "syncer-" + c.NewID().String()

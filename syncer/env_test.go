@@ -66,7 +66,7 @@ func (e *env) syncer(tune ...func(*Config)) *Syncer {
 func (e *env) pay(no string, st paysync.PayStatus, tune ...func(*paysync.PayOrder)) paysync.PayOrder {
 	now := e.clock.Now()
 	o := paysync.PayOrder{OrderNo: no, BizOrderNo: "biz-" + no, Channel: "test", Amount: decimal.RequireFromString("10.00"),
-		Currency: "CNY", Status: st, RefundStatus: paysync.RefundNone, CreatedAt: now.Add(-time.Hour),
+		Currency: "CNY", Status: st, RefundStatus: paysync.PayRefundNone, CreatedAt: now.Add(-time.Hour),
 		UpdatedAt: now.Add(-time.Hour), ExpiredAt: now.Add(time.Hour)}
 	o.Schedule.NextSyncAt = now
 	for _, f := range tune {

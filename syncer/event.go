@@ -28,7 +28,7 @@ func (s *Syncer) payEvent(o *paysync.PayOrder, t paysync.EventType, code paysync
 func (s *Syncer) appendPayEvent(buf []byte, o *paysync.PayOrder, t paysync.EventType, code paysync.AnomalyCode, now time.Time) ([]byte, paysync.Event) {
 	refund := o.RefundStatus
 	if refund == "" {
-		refund = paysync.RefundNone
+		refund = paysync.PayRefundNone
 	}
 	start := len(buf)
 	b := appendField(buf, '{', "orderNo", o.OrderNo)

@@ -13,17 +13,17 @@ import (
 
 // payPayload is what payEvent writes by hand, for encoding/json to check it.
 type payPayload struct {
-	OrderNo      string               `json:"orderNo"`
-	BizOrderNo   string               `json:"bizOrderNo"`
-	OutOrderNo   string               `json:"outOrderNo,omitempty"`
-	Channel      string               `json:"channel"`
-	Amount       decimal.Decimal      `json:"amount"`
-	Currency     string               `json:"currency"`
-	Status       paysync.PayStatus    `json:"status"`
-	RefundStatus paysync.RefundStatus `json:"refundStatus"`
-	PaidAt       *time.Time           `json:"paidAt,omitempty"`
-	ClosedAt     *time.Time           `json:"closedAt,omitempty"`
-	Anomaly      paysync.AnomalyCode  `json:"anomaly,omitempty"`
+	OrderNo      string                  `json:"orderNo"`
+	BizOrderNo   string                  `json:"bizOrderNo"`
+	OutOrderNo   string                  `json:"outOrderNo,omitempty"`
+	Channel      string                  `json:"channel"`
+	Amount       decimal.Decimal         `json:"amount"`
+	Currency     string                  `json:"currency"`
+	Status       paysync.PayStatus       `json:"status"`
+	RefundStatus paysync.PayRefundStatus `json:"refundStatus"`
+	PaidAt       *time.Time              `json:"paidAt,omitempty"`
+	ClosedAt     *time.Time              `json:"closedAt,omitempty"`
+	Anomaly      paysync.AnomalyCode     `json:"anomaly,omitempty"`
 }
 
 // TestPayEventPayloadMatchesEncodingJSON: the hand-written payload is byte
@@ -40,7 +40,7 @@ func TestPayEventPayloadMatchesEncodingJSON(t *testing.T) {
 			}
 			ev := s.payEvent(&o, paysync.EventPaySuccess, code, paid)
 			want := payPayload{OrderNo: o.OrderNo, BizOrderNo: o.BizOrderNo, OutOrderNo: o.OutOrderNo, Channel: o.Channel,
-				Amount: o.Amount, Currency: o.CurrencyOrDefault(), Status: o.Status, RefundStatus: paysync.RefundNone, Anomaly: code}
+				Amount: o.Amount, Currency: o.CurrencyOrDefault(), Status: o.Status, RefundStatus: paysync.PayRefundNone, Anomaly: code}
 			want.PaidAt = &o.PaidAt
 			if !o.ClosedAt.IsZero() {
 				want.ClosedAt = &o.ClosedAt

@@ -114,8 +114,8 @@ func FuzzDecidePay(f *testing.F) {
 
 		o := paysync.PayOrder{OrderNo: "O1", BizOrderNo: "B1", Channel: "test", Amount: ten, CreatedAt: now.Add(-time.Hour)}
 		o.Status = statuses[int(in.next())%len(statuses)]
-		o.RefundStatus = [5]paysync.RefundStatus{"", paysync.RefundNone, paysync.RefundRunning, paysync.RefundPartial,
-			paysync.RefundFull}[in.next()%5]
+		o.RefundStatus = [5]paysync.PayRefundStatus{"", paysync.PayRefundNone, paysync.PayRefunding, paysync.PayRefundPartial,
+			paysync.PayRefundFull}[in.next()%5]
 		b := in.next()
 		switch b % 3 {
 		case 1:
@@ -173,11 +173,11 @@ func FuzzDecidePay(f *testing.F) {
 				"paid on another trade's answer")
 			assert.Contains(t, []channel.PayState{channel.PaySuccess, channel.PayRefunded}, a.rep.State, "paid on %s", a.rep.State)
 		}
-		if rs := o.RefundStatus; rs != "" && rs != paysync.RefundNone {
+		if rs := o.RefundStatus; rs != "" && rs != paysync.PayRefundNone {
 			assert.Equal(t, from, d.to, "an order with a refund status moved")
 			assert.Equal(t, rs, d.refund, "refund status changed")
 		}
-		if d.refund != paysync.RefundNone && d.refund != o.RefundStatus {
+		if d.refund != paysync.PayRefundNone && d.refund != o.RefundStatus {
 			assert.Equal(t, paysync.PaySuccess, d.to, "a refund status without the payment")
 			assert.Equal(t, channel.PayRefunded, a.rep.State)
 		}

@@ -21,15 +21,15 @@ import (
 // is unchanged and the SyncRecord says why; ErrVersionConflict when other
 // writers kept winning past Config.ConflictRetries. A ctx that ends before the
 // channel answered changes and writes nothing.
-func (s *Syncer) SyncPay(ctx context.Context, req PayRequest) (PayResult, error) {
+func (s *Syncer) SyncPay(ctx context.Context, req PayRequest) (PayOutcome, error) {
 	const op = "syncer.SyncPay"
 	src, err := s.sourceOf(req.Source, paysync.SourceAPI, op)
 	if err != nil {
-		return PayResult{}, err
+		return PayOutcome{}, err
 	}
 	o, err := s.findPay(ctx, op, req.OrderNo, req.BizOrderNo)
 	if err != nil {
-		return PayResult{}, err
+		return PayOutcome{}, err
 	}
 	return s.syncPay(ctx, op, o, nil, src, req.ClientIP)
 }
@@ -39,18 +39,18 @@ func (s *Syncer) SyncPay(ctx context.Context, req PayRequest) (PayResult, error)
 // so a duplicate or late callback is a no-op with no second event. Errors are
 // those of SyncPay; the channel is called only when the table asks to close
 // an expired trade.
-func (s *Syncer) ApplyPayNotification(ctx context.Context, orderNo string, rep channel.PayReport, src paysync.Source) (PayResult, error) {
+func (s *Syncer) ApplyPayNotification(ctx context.Context, orderNo string, rep channel.PayReport, src paysync.Source) (PayOutcome, error) {
 	const op = "syncer.ApplyPayNotification"
 	src, err := s.sourceOf(src, paysync.SourceCallback, op)
 	if err != nil {
-		return PayResult{}, err
+		return PayOutcome{}, err
 	}
 	if !rep.State.Valid() {
-		return PayResult{}, paysync.Ef(op, paysync.ErrInvalidRequest, "unknown channel state "+string(rep.State), nil)
+		return PayOutcome{}, paysync.Ef(op, paysync.ErrInvalidRequest, "unknown channel state "+string(rep.State), nil)
 	}
 	o, err := s.findPay(ctx, op, orderNo, "")
 	if err != nil {
-		return PayResult{}, err
+		return PayOutcome{}, err
 	}
 	return s.syncPay(ctx, op, o, &rep, src, "")
 }
@@ -82,8 +82,8 @@ func (s *Syncer) findPay(ctx context.Context, op, orderNo, bizNo string) (paysyn
 
 // syncPay runs one sync of o under its lock. With given == nil it queries
 // the channel; otherwise given is the callback's report.
-func (s *Syncer) syncPay(ctx context.Context, op string, o paysync.PayOrder, given *channel.PayReport, src paysync.Source, clientIP string) (PayResult, error) {
-	res := PayResult{OrderStatus: o.Status}
+func (s *Syncer) syncPay(ctx context.Context, op string, o paysync.PayOrder, given *channel.PayReport, src paysync.Source, clientIP string) (PayOutcome, error) {
+	res := PayOutcome{OrderStatus: o.Status}
 	ch, err := s.channels.Lookup(o.Channel)
 	if err != nil {
 		return res, paysync.E(op, paysync.ErrUnknownChannel, err)

@@ -22,9 +22,9 @@ type payDecision struct {
 	to        paysync.PayStatus // == the order's status when nothing moves
 	way       paysync.AdjustWay
 	event     paysync.EventType
-	refund    paysync.RefundStatus // RefundStatus after the change
-	fill      bool                 // copy OutOrderNo / PaidAt from the report where missing
-	needClose bool                 // close the trade at the channel, then decide again
+	refund    paysync.PayRefundStatus // RefundStatus after the change
+	fill      bool                    // copy OutOrderNo / PaidAt from the report where missing
+	needClose bool                    // close the trade at the channel, then decide again
 	anomalies []paysync.AnomalyCode
 }
 
@@ -34,7 +34,7 @@ type payDecision struct {
 func decidePay(o *paysync.PayOrder, a *payAnswer, now time.Time) payDecision {
 	d := payDecision{to: o.Status, refund: o.RefundStatus}
 	if d.refund == "" {
-		d.refund = paysync.RefundNone
+		d.refund = paysync.PayRefundNone
 	}
 	rep := &a.rep
 	c := rep.State
@@ -47,7 +47,7 @@ func decidePay(o *paysync.PayOrder, a *payAnswer, now time.Time) payDecision {
 	}
 
 	// Refunds are the refund sync's business: pay sync never touches them.
-	if d.refund != paysync.RefundNone {
+	if d.refund != paysync.PayRefundNone {
 		if c != channel.PaySuccess && c != channel.PayRefunded {
 			d.anomalies = append(d.anomalies, paysync.AnomalyRefundStatusConflict)
 		}
@@ -154,9 +154,9 @@ func (d *payDecision) refunded(o *paysync.PayOrder, rep *channel.PayReport) {
 	if !d.paid(o, rep, paysync.EventPaySuccess) {
 		return
 	}
-	d.refund = paysync.RefundPartial
+	d.refund = paysync.PayRefundPartial
 	if rep.RefundedAmount.Equal(o.Amount) {
-		d.refund = paysync.RefundFull
+		d.refund = paysync.PayRefundFull
 	}
 	d.anomalies = append(d.anomalies, paysync.AnomalyRefundAtChannel)
 }

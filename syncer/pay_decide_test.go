@@ -44,7 +44,7 @@ func payTableCells() []payCell {
 	fail := payWant{to: paysync.PayFail, way: paysync.WayPayFail, event: paysync.EventPayFailed}
 	progress := payWant{to: paysync.PayProgress, way: paysync.WayPayProgress, event: paysync.EventPayProgress}
 	refunded := payWant{to: paysync.PaySuccess, way: paysync.WayPaySuccess, event: paysync.EventPaySuccess,
-		refund: paysync.RefundFull, anomalies: []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}}
+		refund: paysync.PayRefundFull, anomalies: []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}}
 	askClose := payWant{needClose: true}
 
 	var cells []payCell
@@ -142,7 +142,7 @@ func TestDecidePayTable(t *testing.T) {
 			assert.Equal(t, tc.want.event, d.event, "event")
 			wantRefund := tc.want.refund
 			if wantRefund == "" {
-				wantRefund = paysync.RefundNone
+				wantRefund = paysync.PayRefundNone
 			}
 			assert.Equal(t, wantRefund, d.refund, "refund")
 			assert.ElementsMatch(t, tc.want.anomalies, d.anomalies, "anomalies")
@@ -156,14 +156,14 @@ type payWant struct {
 	to        paysync.PayStatus
 	way       paysync.AdjustWay
 	event     paysync.EventType
-	refund    paysync.RefundStatus
+	refund    paysync.PayRefundStatus
 	needClose bool
 	anomalies []paysync.AnomalyCode
 }
 
 func testOrder(l paysync.PayStatus, now time.Time, expired bool) paysync.PayOrder {
 	o := paysync.PayOrder{OrderNo: "O1", BizOrderNo: "B1", Channel: "test", Amount: decimal.RequireFromString("10.00"),
-		Currency: "CNY", Status: l, RefundStatus: paysync.RefundNone, CreatedAt: now.Add(-time.Hour),
+		Currency: "CNY", Status: l, RefundStatus: paysync.PayRefundNone, CreatedAt: now.Add(-time.Hour),
 		ExpiredAt: now.Add(time.Hour)}
 	if expired {
 		o.ExpiredAt = now.Add(-time.Minute)
@@ -178,40 +178,40 @@ func TestDecidePayFootnotes(t *testing.T) {
 	tests := []struct {
 		name      string
 		l         paysync.PayStatus
-		refund    paysync.RefundStatus
+		refund    paysync.PayRefundStatus
 		rep       channel.PayReport
 		to        paysync.PayStatus
-		newRefund paysync.RefundStatus
+		newRefund paysync.PayRefundStatus
 		anomalies []paysync.AnomalyCode
 	}{
 		{"other order", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, OrderNo: "O2", Amount: ten},
-			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}},
+			paysync.PayProgress, paysync.PayRefundNone, []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}},
 		{"other trade closes nothing", paysync.PayProgress, "", channel.PayReport{State: channel.PayClosed, OrderNo: "O2"},
-			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}},
+			paysync.PayProgress, paysync.PayRefundNone, []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}},
 		{"other out trade no", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, OutOrderNo: "T-other", Amount: ten},
-			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}},
+			paysync.PayProgress, paysync.PayRefundNone, []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}},
 		{"amount differs", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, Amount: decimal.RequireFromString("9.99")},
-			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}},
+			paysync.PayProgress, paysync.PayRefundNone, []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}},
 		{"amount equal by value", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, Amount: decimal.RequireFromString("10")},
-			paysync.PaySuccess, paysync.RefundNone, nil},
+			paysync.PaySuccess, paysync.PayRefundNone, nil},
 		{"amount not reported", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess},
-			paysync.PaySuccess, paysync.RefundNone, nil},
+			paysync.PaySuccess, paysync.PayRefundNone, nil},
 		{"currency differs", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, Amount: ten, Currency: "USD"},
-			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyCurrencyMismatch}},
+			paysync.PayProgress, paysync.PayRefundNone, []paysync.AnomalyCode{paysync.AnomalyCurrencyMismatch}},
 		{"currency case", paysync.PayProgress, "", channel.PayReport{State: channel.PaySuccess, Amount: ten, Currency: "cny"},
-			paysync.PaySuccess, paysync.RefundNone, nil},
+			paysync.PaySuccess, paysync.PayRefundNone, nil},
 		{"amount and currency differ", paysync.PayClose, "", channel.PayReport{State: channel.PaySuccess, Amount: decimal.RequireFromString("1"), Currency: "USD"},
-			paysync.PayClose, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyAmountMismatch, paysync.AnomalyCurrencyMismatch}},
+			paysync.PayClose, paysync.PayRefundNone, []paysync.AnomalyCode{paysync.AnomalyAmountMismatch, paysync.AnomalyCurrencyMismatch}},
 		{"refunded whole", paysync.PayProgress, "", channel.PayReport{State: channel.PayRefunded, Amount: ten, RefundedAmount: decimal.RequireFromString("10.0")},
-			paysync.PaySuccess, paysync.RefundFull, []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}},
+			paysync.PaySuccess, paysync.PayRefundFull, []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}},
 		{"refunded in part", paysync.PayFail, "", channel.PayReport{State: channel.PayRefunded, Amount: ten, RefundedAmount: decimal.RequireFromString("3")},
-			paysync.PaySuccess, paysync.RefundPartial, []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}},
+			paysync.PaySuccess, paysync.PayRefundPartial, []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}},
 		{"refunded, amount not reported", paysync.PayProgress, "", channel.PayReport{State: channel.PayRefunded, Amount: ten},
-			paysync.PaySuccess, paysync.RefundPartial, []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}},
+			paysync.PaySuccess, paysync.PayRefundPartial, []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}},
 		{"refunded, wrong amount", paysync.PayProgress, "", channel.PayReport{State: channel.PayRefunded, Amount: decimal.RequireFromString("11")},
-			paysync.PayProgress, paysync.RefundNone, []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}},
+			paysync.PayProgress, paysync.PayRefundNone, []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}},
 	}
-	for _, rs := range []paysync.RefundStatus{paysync.RefundRunning, paysync.RefundPartial, paysync.RefundFull} {
+	for _, rs := range []paysync.PayRefundStatus{paysync.PayRefunding, paysync.PayRefundPartial, paysync.PayRefundFull} {
 		for _, c := range channel.PayStates() {
 			var an []paysync.AnomalyCode
 			if c != channel.PaySuccess && c != channel.PayRefunded {
@@ -221,10 +221,10 @@ func TestDecidePayFootnotes(t *testing.T) {
 				tests = append(tests, struct {
 					name      string
 					l         paysync.PayStatus
-					refund    paysync.RefundStatus
+					refund    paysync.PayRefundStatus
 					rep       channel.PayReport
 					to        paysync.PayStatus
-					newRefund paysync.RefundStatus
+					newRefund paysync.PayRefundStatus
 					anomalies []paysync.AnomalyCode
 				}{"refund guard " + string(rs) + "/" + string(l) + "/" + string(c), l, rs,
 					channel.PayReport{State: c, Amount: ten}, l, rs, an})

@@ -16,7 +16,7 @@ import (
 // writePay turns decision d into the order's next state and its records, and
 // commits them: one commit, version-checked, or the SyncRecord alone when the
 // order itself has nothing to change.
-func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer, d *payDecision, now time.Time, src paysync.Source, clientIP string) (PayResult, error) {
+func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer, d *payDecision, now time.Time, src paysync.Source, clientIP string) (PayOutcome, error) {
 	rep := &a.rep
 	next := o
 	rec := paysync.SyncRecord{
@@ -38,11 +38,11 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 		// table, and nothing is written.
 		ev, ok := statemachine.PayEventFor(o.Status, d.to)
 		if !ok {
-			return PayResult{OrderStatus: o.Status}, paysync.Ef("syncer.writePay", paysync.ErrInvalidTransition,
+			return PayOutcome{OrderStatus: o.Status}, paysync.Ef("syncer.writePay", paysync.ErrInvalidTransition,
 				"no transition "+string(o.Status)+" → "+string(d.to), nil)
 		}
 		if _, _, err := statemachine.Pay(ctx, o.Status, ev); err != nil {
-			return PayResult{OrderStatus: o.Status}, err
+			return PayOutcome{OrderStatus: o.Status}, err
 		}
 		next.Status, next.RefundStatus = d.to, d.refund
 		switch d.to {
@@ -97,7 +97,7 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 		e.Events = sc.events
 	}
 
-	res := PayResult{OrderStatus: next.Status, Adjusted: rec.Adjusted, ChannelState: rep.State,
+	res := PayOutcome{OrderStatus: next.Status, Adjusted: rec.Adjusted, ChannelState: rep.State,
 		Anomalies: d.anomalies, RecordID: rec.ID, Exhausted: exhausted}
 	if !dirty { // nothing moved: next is o
 		return res, s.store.SaveSyncRecord(storeCtx(ctx), rec)
@@ -105,7 +105,7 @@ func (s *Syncer) writePay(ctx context.Context, o paysync.PayOrder, a *payAnswer,
 	next.UpdatedAt = now
 	e.Sync = rec
 	if err := s.store.CommitPayOrder(storeCtx(ctx), next, e); err != nil {
-		return PayResult{OrderStatus: o.Status, ChannelState: rep.State}, err
+		return PayOutcome{OrderStatus: o.Status, ChannelState: rep.State}, err
 	}
 	return res, nil
 }
@@ -126,7 +126,7 @@ func unannounced(announced, seen []paysync.AnomalyCode) []paysync.AnomalyCode {
 // whether the schedule just ran out.
 func (s *Syncer) reschedule(sc *paysync.Schedule, created, expires, now time.Time) (exhausted bool) {
 	sc.Attempts++
-	due, ok := s.cfg.Schedule.Next(created, expires, now)
+	due, ok := s.cfg.Timetable.Next(created, expires, now)
 	if !ok {
 		sc.Exhausted, sc.NextSyncAt = true, time.Time{}
 		return true
@@ -137,11 +137,11 @@ func (s *Syncer) reschedule(sc *paysync.Schedule, created, expires, now time.Tim
 
 // payFailed records a sync whose outcome is unknown: the order's status is
 // untouched (see saveFailure).
-func (s *Syncer) payFailed(ctx context.Context, op string, o paysync.PayOrder, src paysync.Source, clientIP string, a *payAnswer, cause error) (PayResult, error) {
+func (s *Syncer) payFailed(ctx context.Context, op string, o paysync.PayOrder, src paysync.Source, clientIP string, a *payAnswer, cause error) (PayOutcome, error) {
 	now := s.clock()
 	rec := s.failureRecord(ctx, paysync.TradePay, o.OrderNo, o.BizOrderNo, o.OutOrderNo, o.Channel, src, clientIP, cause, now)
 	rec.ChannelState, rec.Raw = string(a.rep.State), a.rep.Raw
-	res := PayResult{OrderStatus: o.Status, ChannelState: a.rep.State, RecordID: rec.ID}
+	res := PayOutcome{OrderStatus: o.Status, ChannelState: a.rep.State, RecordID: rec.ID}
 	_, keepDue := failureKind(cause)
 	counts := !keepDue && o.Scheduled() && !o.Schedule.Exhausted
 	exhausted, err := s.saveFailure(ctx, counts, rec, func(wctx context.Context) (bool, error) {

@@ -361,7 +361,7 @@ func (p *payProp) queryTimeout(no string) {
 // called checks the error of a call that meets no injected query fault:
 // nil, or (when the order's close outcome is CloseError and the table asked
 // for a close) ErrChannelUnavailable.
-func (p *payProp) called(no string, res PayResult, err error) *stepCall {
+func (p *payProp) called(no string, res PayOutcome, err error) *stepCall {
 	if err == nil {
 		return &stepCall{no: no, res: res, answered: true}
 	}
@@ -375,7 +375,7 @@ func (p *payProp) called(no string, res PayResult, err error) *stepCall {
 // on it.
 type stepCall struct {
 	no        string
-	res       PayResult
+	res       PayOutcome
 	answered  bool // the call returned nil: exactly one SyncRecord, result matches the store
 	failed    bool // the call returned a channel error
 	cancelled bool // ctx ended before any answer: nothing may be written
@@ -400,7 +400,7 @@ func (p *payProp) checkAll(call *stepCall) {
 		if prev.Status == paysync.PaySuccess {
 			assert.Equal(t, paysync.PaySuccess, o.Status, "%s: %s left success", p.last, no)
 		}
-		if rs := prev.RefundStatus; rs != "" && rs != paysync.RefundNone {
+		if rs := prev.RefundStatus; rs != "" && rs != paysync.PayRefundNone {
 			assert.Equal(t, prev.Status, o.Status, "%s: %s changed with a refund status", p.last, no)
 			assert.Equal(t, rs, o.RefundStatus, "%s: %s refund status changed", p.last, no)
 		}
@@ -454,7 +454,7 @@ func (p *payProp) checkAll(call *stepCall) {
 // schedule may move.
 type payFactSet struct {
 	Status     paysync.PayStatus
-	Refund     paysync.RefundStatus
+	Refund     paysync.PayRefundStatus
 	PaidAt     time.Time
 	OutOrderNo string
 }

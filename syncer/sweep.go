@@ -195,11 +195,11 @@ func (p *pass) run(ctx context.Context, j sweepJob) {
 		err                            error
 	)
 	if j.pay != nil {
-		var res PayResult
+		var res PayOutcome
 		res, err = s.syncPay(ctx, "syncer.Sweep", *j.pay, nil, paysync.SourceSweep, "")
 		adjusted, anomalies, exhausted = res.Adjusted, len(res.Anomalies) > 0, res.Exhausted
 	} else {
-		var res AllocationResult
+		var res AllocationOutcome
 		res, err = s.syncAllocation(ctx, "syncer.Sweep", *j.alloc, paysync.SourceSweep, "")
 		adjusted, anomalies, exhausted = res.Adjusted, len(res.Anomalies) > 0, res.Exhausted
 	}

@@ -51,8 +51,8 @@ func New(cfg Config) (*Syncer, error) {
 // Owner returns the name this Syncer puts on its leases.
 func (s *Syncer) Owner() string { return s.cfg.Owner }
 
-// Schedule returns the sweep schedule in use.
-func (s *Syncer) Schedule() Schedule { return s.cfg.Schedule }
+// Timetable returns the sweep schedule in use.
+func (s *Syncer) Timetable() Timetable { return s.cfg.Timetable }
 
 // clock returns the current time in the form stores keep (UTC, µs), so a
 // value the engine computes compares equal to the value read back.

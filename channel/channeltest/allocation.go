@@ -29,7 +29,7 @@ func (c *Channel) alloc(allocationNo string) *script[allocTruth] {
 // QueryAllocation answers the report scripted for order.AllocationNo, with a
 // Receivers slice of the caller's own. Unscripted allocations, and those
 // scripted by SetAllocationNotFound, answer an error wrapping
-// channel.ErrAllocationNotFound; such an answer counts as an answer for
+// channel.ErrAllocationNotAtChannel; such an answer counts as an answer for
 // SetAllocationAfter. Before that it fails as QueryPay does: the Config's
 // Validate error, ctx.Err(), a rate-limit error wrapping
 // channel.ErrRateLimited, a random fault, then the allocation's next
@@ -53,7 +53,7 @@ func (c *Channel) QueryAllocation(ctx context.Context, order paysync.AllocationO
 	t := s.truth
 	c.mu.Unlock()
 	if !t.found {
-		return channel.AllocationReport{}, fmt.Errorf("channeltest: allocation %s: %w", order.AllocationNo, channel.ErrAllocationNotFound)
+		return channel.AllocationReport{}, fmt.Errorf("channeltest: allocation %s: %w", order.AllocationNo, channel.ErrAllocationNotAtChannel)
 	}
 	t.report.Receivers = cloneReceivers(t.report.Receivers)
 	return t.report, nil
@@ -71,7 +71,7 @@ func (c *Channel) SetAllocation(allocationNo string, rep channel.AllocationRepor
 }
 
 // SetAllocationNotFound makes QueryAllocation answer
-// channel.ErrAllocationNotFound for allocationNo from now on, as it does for
+// channel.ErrAllocationNotAtChannel for allocationNo from now on, as it does for
 // an allocation never scripted, and drops scheduled changes.
 func (c *Channel) SetAllocationNotFound(allocationNo string) {
 	c.mu.Lock()
@@ -101,7 +101,7 @@ func (c *Channel) SetAllocationAt(allocationNo string, at time.Time, rep channel
 
 // AllocationTruth returns the report QueryAllocation would answer for
 // allocationNo now, without counting a query, and true; or false when the
-// channel would answer channel.ErrAllocationNotFound.
+// channel would answer channel.ErrAllocationNotAtChannel.
 func (c *Channel) AllocationTruth(allocationNo string) (channel.AllocationReport, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

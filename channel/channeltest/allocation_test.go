@@ -29,7 +29,7 @@ func allocation(no string) paysync.AllocationOrder {
 func TestQueryAllocationUnscriptedIsNotFound(t *testing.T) {
 	c := channeltest.New(channeltest.Config{})
 	_, err := c.QueryAllocation(context.Background(), allocation("A1"))
-	require.ErrorIs(t, err, channel.ErrAllocationNotFound)
+	require.ErrorIs(t, err, channel.ErrAllocationNotAtChannel)
 	assert.False(t, errors.Is(err, channeltest.ErrInjected))
 	_, ok := c.AllocationTruth("A1")
 	assert.False(t, ok)
@@ -65,7 +65,7 @@ func TestSetAllocation(t *testing.T) {
 
 	c.SetAllocationNotFound("A1")
 	_, err = c.QueryAllocation(ctx, a)
-	assert.ErrorIs(t, err, channel.ErrAllocationNotFound)
+	assert.ErrorIs(t, err, channel.ErrAllocationNotAtChannel)
 	_, ok = c.AllocationTruth("A1")
 	assert.False(t, ok)
 	assert.Equal(t, int64(2), c.Stats().AllocationQueries)
@@ -80,7 +80,7 @@ func TestSetAllocationAfterAndAt(t *testing.T) {
 	c.SetAllocationAt("A1", clk.Now().Add(time.Minute), channeltest.Allocated(a, channel.ReceiverSuccess))
 
 	_, err := c.QueryAllocation(ctx, a)
-	assert.ErrorIs(t, err, channel.ErrAllocationNotFound, "first answer: not yet known")
+	assert.ErrorIs(t, err, channel.ErrAllocationNotAtChannel, "first answer: not yet known")
 	got, err := c.QueryAllocation(ctx, a)
 	require.NoError(t, err)
 	assert.Equal(t, channel.ReceiverPending, got.Receivers[0].State)

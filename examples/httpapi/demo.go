@@ -36,11 +36,11 @@ func newDemo(ctx context.Context, logger *slog.Logger) (*demo, error) {
 	ten := decimal.RequireFromString("10.00")
 	pay := func(no, biz string, st paysync.PayStatus, expires time.Time, truth channel.PayState) error {
 		o := paysync.PayOrder{OrderNo: no, BizOrderNo: biz, Channel: "demo", Amount: ten, Currency: "CNY",
-			Status: st, RefundStatus: paysync.RefundNone, ExpiredAt: expires, CreatedAt: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour)}
+			Status: st, RefundStatus: paysync.PayRefundNone, ExpiredAt: expires, CreatedAt: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour)}
 		if st == paysync.PaySuccess {
 			o.PaidAt, o.OutOrderNo = now.Add(-50*time.Minute), "out-"+no
 		}
-		o.Schedule.NextSyncAt = s.Schedule().First(o.CreatedAt, o.ExpiredAt)
+		o.Schedule.NextSyncAt = s.Timetable().First(o.CreatedAt, o.ExpiredAt)
 		if err := store.CreatePayOrder(ctx, o); err != nil {
 			return err
 		}
@@ -75,7 +75,7 @@ func newDemo(ctx context.Context, logger *slog.Logger) (*demo, error) {
 			{ReceiverNo: "R2", ReceiverType: "merchant_no", Account: "1900000002", Name: "Shop B",
 				Amount: decimal.RequireFromString("1.00"), Result: paysync.ReceiverPending},
 		}}
-	a.Schedule.NextSyncAt = s.Schedule().First(a.CreatedAt, time.Time{})
+	a.Schedule.NextSyncAt = s.Timetable().First(a.CreatedAt, time.Time{})
 	if err := store.CreateAllocationOrder(ctx, a); err != nil {
 		return nil, err
 	}

@@ -108,7 +108,7 @@ func seed(ctx context.Context, store repository.Store, fake *channeltest.Channel
 			Amount:       decimal.New(int64(100+i%9900), -2),
 			Currency:     paysync.DefaultCurrency,
 			Status:       paysync.PayProgress,
-			RefundStatus: paysync.RefundNone,
+			RefundStatus: paysync.PayRefundNone,
 			CreatedAt:    created,
 			UpdatedAt:    created,
 			Schedule:     paysync.Schedule{NextSyncAt: due},

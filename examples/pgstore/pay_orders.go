@@ -159,7 +159,7 @@ func scanPayOrder(row pgx.Row) (paysync.PayOrder, error) {
 	if o.Amount, err = parseAmount(amount); err != nil {
 		return paysync.PayOrder{}, err
 	}
-	o.Status, o.RefundStatus = paysync.PayStatus(status), paysync.RefundStatus(refund)
+	o.Status, o.RefundStatus = paysync.PayStatus(status), paysync.PayRefundStatus(refund)
 	o.ExpiredAt, o.PaidAt, o.ClosedAt = timeOf(expired), timeOf(paid), timeOf(closed)
 	o.CreatedAt, o.UpdatedAt = timeOf(created), timeOf(updated)
 	o.Announced = codesOf(announced)

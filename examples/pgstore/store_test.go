@@ -18,7 +18,7 @@ var t0 = time.Date(2024, 6, 12, 8, 0, 0, 123456789, time.UTC)
 func payOrder(no string) paysync.PayOrder {
 	return paysync.PayOrder{OrderNo: no, BizOrderNo: "B" + no, Channel: "wechat",
 		Amount: decimal.RequireFromString("12.30"), Status: paysync.PayProgress,
-		RefundStatus: paysync.RefundNone, CreatedAt: t0, UpdatedAt: t0}
+		RefundStatus: paysync.PayRefundNone, CreatedAt: t0, UpdatedAt: t0}
 }
 
 func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {

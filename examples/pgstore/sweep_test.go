@@ -29,7 +29,7 @@ func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c
 func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
 // Sweep times. Orders are created at t0 and due at once; a sweep at
-// sweepAt reschedules them to t0 + 1 min (DefaultSchedule's grid), so a
+// sweepAt reschedules them to t0 + 1 min (DefaultTimetable's grid), so a
 // sweep at afterLease, past the leases taken at sweepAt, finds due only
 // orders no sweep completed.
 const (
@@ -49,7 +49,7 @@ func loadDue(t *testing.T, db *pgxpool.Pool, ch *channeltest.Channel, n int) map
 		no := fmt.Sprintf("S%05d", i)
 		orders[i] = paysync.PayOrder{OrderNo: no, BizOrderNo: "B" + no, Channel: ch.Name(),
 			Amount: decimal.RequireFromString("10.00"), Currency: "CNY", Status: paysync.PayProgress,
-			RefundStatus: paysync.RefundNone, CreatedAt: t0, UpdatedAt: t0}
+			RefundStatus: paysync.PayRefundNone, CreatedAt: t0, UpdatedAt: t0}
 		if i%5 == 0 {
 			ch.SetPay(no, channeltest.Paid(orders[i]))
 			paid[no] = true

@@ -78,7 +78,7 @@ func (a *agreement) disagree(ctx context.Context, store repository.Store, tt pay
 // payAgrees reports whether local order o and the channel's truth t tell the
 // same story about the money.
 func payAgrees(o paysync.PayOrder, t channel.PayReport) bool {
-	refunded := o.RefundStatus == paysync.RefundPartial || o.RefundStatus == paysync.RefundFull
+	refunded := o.RefundStatus == paysync.PayRefundPartial || o.RefundStatus == paysync.PayRefundFull
 	switch t.State {
 	case channel.PaySuccess:
 		return o.Status == paysync.PaySuccess && !refunded && (t.Amount.IsZero() || t.Amount.Equal(o.Amount))

@@ -28,7 +28,7 @@ type seeder struct {
 	date   string // now as yyyymmdd, for merchant numbers
 	store  repository.Store
 	chans  map[string]*channeltest.Channel
-	sched  syncer.Schedule
+	sched  syncer.Timetable
 	p      planted
 	errGW  error
 	orders map[string]paysync.PayOrder // the allocations' paid orders
@@ -38,7 +38,7 @@ type seeder struct {
 // would hold them two hours into a busy morning, and scripts what chans know
 // about each. Due orders get the first due time of sched, all at or before
 // cfg.Clock. It returns what it planted, or the first store error.
-func seed(ctx context.Context, store repository.Store, chans map[string]*channeltest.Channel, sched syncer.Schedule, cfg demoConfig) (planted, error) {
+func seed(ctx context.Context, store repository.Store, chans map[string]*channeltest.Channel, sched syncer.Timetable, cfg demoConfig) (planted, error) {
 	s := &seeder{
 		// Both PCG words from the seed, so that it alone decides the story.
 		r:      rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
@@ -131,7 +131,7 @@ func (s *seeder) payOrder(ctx context.Context, i int, k payKind, base bool) (pay
 		Amount:       decimal.New(cents, -2),
 		Currency:     paysync.DefaultCurrency,
 		Status:       paysync.PayProgress,
-		RefundStatus: paysync.RefundNone,
+		RefundStatus: paysync.PayRefundNone,
 		ExpiredAt:    created.Add(2 * time.Hour),
 		CreatedAt:    created,
 		UpdatedAt:    created,

@@ -21,7 +21,7 @@ func NewPayOrder(orderNo string, at time.Time) paysync.PayOrder {
 		Amount:       decimal.New(1050, -2),
 		Currency:     paysync.DefaultCurrency,
 		Status:       paysync.PayProgress,
-		RefundStatus: paysync.RefundNone,
+		RefundStatus: paysync.PayRefundNone,
 		ExpiredAt:    at.Add(2 * time.Hour),
 		CreatedAt:    at,
 		UpdatedAt:    at,

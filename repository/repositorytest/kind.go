@@ -80,7 +80,7 @@ func payKind() kind[paysync.PayOrder] {
 			o.Channel = "alipay"
 			o.Amount = decimal.New(2000, -2)
 			o.Currency = "USD"
-			o.RefundStatus = paysync.RefundPartial
+			o.RefundStatus = paysync.PayRefundPartial
 			o.ExpiredAt = at.Add(time.Hour)
 			o.PaidAt = at.Add(-time.Minute)
 			o.ClosedAt = at.Add(-2 * time.Minute)

@@ -16,16 +16,16 @@ import (
 // fakeEngine answers with what a test set and remembers what it was asked.
 type fakeEngine struct {
 	mu          sync.Mutex
-	pay         syncer.PayResult
+	pay         syncer.PayOutcome
 	payErr      error
-	alloc       syncer.AllocationResult
+	alloc       syncer.AllocationOutcome
 	allocErr    error
 	payReqs     []syncer.PayRequest
 	allocReqs   []syncer.AllocationRequest
 	noDeadlines int // calls whose ctx had no deadline
 }
 
-func (e *fakeEngine) SyncPay(ctx context.Context, req syncer.PayRequest) (syncer.PayResult, error) {
+func (e *fakeEngine) SyncPay(ctx context.Context, req syncer.PayRequest) (syncer.PayOutcome, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.payReqs = append(e.payReqs, req)
@@ -35,7 +35,7 @@ func (e *fakeEngine) SyncPay(ctx context.Context, req syncer.PayRequest) (syncer
 	return e.pay, e.payErr
 }
 
-func (e *fakeEngine) SyncAllocation(ctx context.Context, req syncer.AllocationRequest) (syncer.AllocationResult, error) {
+func (e *fakeEngine) SyncAllocation(ctx context.Context, req syncer.AllocationRequest) (syncer.AllocationOutcome, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.allocReqs = append(e.allocReqs, req)

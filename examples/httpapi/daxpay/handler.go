@@ -20,8 +20,8 @@ const (
 // Engine is what a Handler needs of the sync engine; *syncer.Syncer has it.
 // Errors are paysync errors, classified with paysync.ErrorCode.
 type Engine interface {
-	SyncPay(ctx context.Context, req syncer.PayRequest) (syncer.PayResult, error)
-	SyncAllocation(ctx context.Context, req syncer.AllocationRequest) (syncer.AllocationResult, error)
+	SyncPay(ctx context.Context, req syncer.PayRequest) (syncer.PayOutcome, error)
+	SyncAllocation(ctx context.Context, req syncer.AllocationRequest) (syncer.AllocationOutcome, error)
 }
 
 // Handler serves POST PayPath and POST AllocationPath; other methods get 405

@@ -22,7 +22,7 @@ func TestSyncPaySuccess(t *testing.T) {
 	for _, typ := range []SignType{HMACSHA256, MD5} {
 		t.Run(string(typ), func(t *testing.T) {
 			f := newFixture(t, func(c *Config) { c.SignType = typ })
-			f.eng.pay = syncer.PayResult{OrderStatus: paysync.PaySuccess, Adjusted: true, ChannelState: channel.PaySuccess}
+			f.eng.pay = syncer.PayOutcome{OrderStatus: paysync.PaySuccess, Adjusted: true, ChannelState: channel.PaySuccess}
 			body := f.sign(vectorPay)
 			want := map[SignType]string{HMACSHA256: vectors[0].hmac, MD5: vectors[0].md5}[typ]
 			if !strings.Contains(body, `"sign":"`+want+`"`) {
@@ -47,7 +47,7 @@ func TestSyncPaySuccess(t *testing.T) {
 // adjust=false is written, not left out: the seed marks it required.
 func TestSyncPayAdjustFalse(t *testing.T) {
 	f := newFixture(t, nil)
-	f.eng.pay = syncer.PayResult{OrderStatus: paysync.PayProgress}
+	f.eng.pay = syncer.PayOutcome{OrderStatus: paysync.PayProgress}
 	r := f.post(PayPath, f.sign(`{"orderNo":"1002","reqTime":1715500231}`))
 	f.wantData(r, DataOK, "")
 	if !strings.Contains(string(r.raw), `"orderStatus":"progress","adjust":false`) {
@@ -73,7 +73,7 @@ func TestSyncAllocationSuccess(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, nil)
-			f.eng.alloc = syncer.AllocationResult{Status: paysync.AllocEnd, Result: paysync.AllocAllSuccess, Adjusted: true}
+			f.eng.alloc = syncer.AllocationOutcome{Status: paysync.AllocEnd, Result: paysync.AllocAllSuccess, Adjusted: true}
 			r := f.post(AllocationPath, f.sign(tt.body))
 			d := f.wantData(r, DataOK, "")
 			if d.Status != "allocation_end" || d.Result != "all_success" || d.Adjust == nil || !*d.Adjust || d.OrderStatus != "" {
@@ -90,7 +90,7 @@ func TestSyncAllocationSuccess(t *testing.T) {
 func TestSyncAllocationVector(t *testing.T) {
 	f := newFixture(t, nil)
 	f.clk.Add(1718000000*time.Second - vectorTime*time.Second)
-	f.eng.alloc = syncer.AllocationResult{Status: paysync.AllocProcessing, Result: paysync.AllocAllPending}
+	f.eng.alloc = syncer.AllocationOutcome{Status: paysync.AllocProcessing, Result: paysync.AllocAllPending}
 	body := `{"allocNo":"A2024061200001","reqTime":1718000000,"sign":"` + vectors[1].hmac + `"}`
 	d := f.wantData(f.post(AllocationPath, body), DataOK, "")
 	if d.Status != "allocation_processing" || d.Result != "all_pending" || *d.Adjust {
@@ -422,7 +422,7 @@ func TestTraceIDsDiffer(t *testing.T) {
 
 func BenchmarkSyncPay(b *testing.B) {
 	f := newFixture(b, nil)
-	f.eng.pay = syncer.PayResult{OrderStatus: paysync.PaySuccess}
+	f.eng.pay = syncer.PayOutcome{OrderStatus: paysync.PaySuccess}
 	body := f.sign(`{"bizOrderNo":"P0001","clientIp":"127.0.0.1","reqTime":1715500231}`)
 	b.ReportAllocs()
 	for b.Loop() {

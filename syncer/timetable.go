@@ -6,10 +6,10 @@ import (
 	"github.com/paysync/paysync"
 )
 
-// Schedule is the sweep table: age (measured from an order's CreatedAt) is
+// Timetable is the sweep table: age (measured from an order's CreatedAt) is
 // cut into steps, and within a step the order is due every Every. Steps are
 // in increasing Until; the schedule ends at the last Until.
-type Schedule struct {
+type Timetable struct {
 	Steps []Step
 }
 
@@ -19,10 +19,10 @@ type Step struct {
 	Every time.Duration
 }
 
-// DefaultSchedule is DESIGN §8's table: first due at +1 min, then every
+// DefaultTimetable is DESIGN §8's table: first due at +1 min, then every
 // minute to 10 minutes, every 10 minutes to an hour, hourly to a day.
-func DefaultSchedule() Schedule {
-	return Schedule{Steps: []Step{
+func DefaultTimetable() Timetable {
+	return Timetable{Steps: []Step{
 		{Until: 10 * time.Minute, Every: time.Minute},
 		{Until: time.Hour, Every: 10 * time.Minute},
 		{Until: 24 * time.Hour, Every: time.Hour},
@@ -31,8 +31,8 @@ func DefaultSchedule() Schedule {
 
 // Validate returns an error wrapping paysync.ErrInvalidRequest unless the
 // schedule has steps with positive Every and strictly increasing Until.
-func (s Schedule) Validate() error {
-	bad := func(msg string) error { return paysync.Ef("syncer.Schedule", paysync.ErrInvalidRequest, msg, nil) }
+func (s Timetable) Validate() error {
+	bad := func(msg string) error { return paysync.Ef("syncer.Timetable", paysync.ErrInvalidRequest, msg, nil) }
 	if len(s.Steps) == 0 {
 		return bad("schedule has no steps")
 	}
@@ -56,7 +56,7 @@ func (s Schedule) Validate() error {
 // Due times lie on a grid: within a step, the step's start plus multiples of
 // its Every. An expiry ahead of the next grid point comes first, so an order
 // is synced (and closed at the channel) when it expires.
-func (s Schedule) Next(created, expires, now time.Time) (due time.Time, ok bool) {
+func (s Timetable) Next(created, expires, now time.Time) (due time.Time, ok bool) {
 	age := now.Sub(created)
 	var start time.Duration
 	for _, st := range s.Steps {
@@ -81,7 +81,7 @@ func (s Schedule) Next(created, expires, now time.Time) (due time.Time, ok bool)
 }
 
 // First returns when a new order first falls due.
-func (s Schedule) First(created, expires time.Time) time.Time {
+func (s Timetable) First(created, expires time.Time) time.Time {
 	due, ok := s.Next(created, expires, created)
 	if !ok {
 		return created

@@ -12,7 +12,7 @@ import (
 func TestScheduleNext(t *testing.T) {
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	at := func(d time.Duration) time.Time { return created.Add(d) }
-	s := DefaultSchedule()
+	s := DefaultTimetable()
 	tests := []struct {
 		name    string
 		age     time.Duration
@@ -49,12 +49,12 @@ func TestScheduleNext(t *testing.T) {
 
 func TestScheduleFirstAndValidate(t *testing.T) {
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := DefaultSchedule()
+	s := DefaultTimetable()
 	assert.Equal(t, created.Add(time.Minute), s.First(created, time.Time{}))
 	assert.Equal(t, created.Add(30*time.Second), s.First(created, created.Add(30*time.Second)))
 	require.NoError(t, s.Validate())
 
-	for name, bad := range map[string]Schedule{
+	for name, bad := range map[string]Timetable{
 		"empty":          {},
 		"zero every":     {Steps: []Step{{Until: time.Hour}}},
 		"until not up":   {Steps: []Step{{Until: time.Hour, Every: time.Minute}, {Until: time.Hour, Every: time.Minute}}},
@@ -69,7 +69,7 @@ func TestScheduleFirstAndValidate(t *testing.T) {
 // TestScheduleCustom: a configured table is walked the same way.
 func TestScheduleCustom(t *testing.T) {
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := Schedule{Steps: []Step{{Until: 3 * time.Second, Every: time.Second}, {Until: 10 * time.Second, Every: 5 * time.Second}}}
+	s := Timetable{Steps: []Step{{Until: 3 * time.Second, Every: time.Second}, {Until: 10 * time.Second, Every: 5 * time.Second}}}
 	var dues []time.Duration
 	now := created
 	for {

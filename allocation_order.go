@@ -16,6 +16,7 @@ type AllocationOrder struct {
 	OutOrderNo      string // the pay order's channel trade number
 	Channel         string
 	Amount          decimal.Decimal
+	Currency        string // the pay order's; empty means DefaultCurrency
 	Status          AllocationStatus
 	Result          AllocationResult
 	Receivers       []AllocationReceiver
@@ -23,7 +24,6 @@ type AllocationOrder struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	Version         int64
-	Announced       []AnomalyCode
 	Schedule        Schedule
 }
 
@@ -46,14 +46,16 @@ func (o AllocationOrder) Scheduled() bool {
 	return o.Status == AllocProcessing || o.Status == AllocFailed
 }
 
-// HasAnnounced reports whether an event already announced code for o.
-func (o AllocationOrder) HasAnnounced(code AnomalyCode) bool {
-	return slices.Contains(o.Announced, code)
+// CurrencyOrDefault returns Currency, or DefaultCurrency when it is empty.
+func (o AllocationOrder) CurrencyOrDefault() string {
+	if o.Currency == "" {
+		return DefaultCurrency
+	}
+	return o.Currency
 }
 
 // Clone returns a copy of o that shares no memory with it.
 func (o AllocationOrder) Clone() AllocationOrder {
 	o.Receivers = slices.Clone(o.Receivers)
-	o.Announced = slices.Clone(o.Announced)
 	return o
 }

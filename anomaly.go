@@ -1,6 +1,9 @@
 package paysync
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // AnomalyCode names a disagreement with the channel that paysync will not
 // repair on its own: money questions go to a person.
@@ -40,3 +43,30 @@ func AnomalyCodes() []AnomalyCode {
 
 // Valid reports whether c is one of the anomaly codes.
 func (c AnomalyCode) Valid() bool { return slices.Contains(AnomalyCodes(), c) }
+
+// Anomaly is one code raised on one order, kept beside the order (not in it)
+// so that seeing it again never changes the order's Version: a sweep meeting
+// the same anomaly every hour does not spoil a person's pending repair.
+//
+// An anomaly opens when first seen, or when seen again after a person
+// resolved it; only opening is announced (by a *.anomaly event). A store keeps
+// one Anomaly per (TradeType, TradeNo, Code).
+type Anomaly struct {
+	TradeType TradeType
+	TradeNo   string
+	Code      AnomalyCode
+	// FirstSeenAt is the first sighting ever; OpenedAt the sighting that
+	// last opened it (FirstSeenAt, or the one after a resolution).
+	FirstSeenAt time.Time
+	OpenedAt    time.Time
+	LastSeenAt  time.Time
+	TimesSeen   int
+	// ResolvedAt is zero while the anomaly is open; ResolvedBy and Note are
+	// the person's name and words when they resolved it.
+	ResolvedAt time.Time
+	ResolvedBy string
+	Note       string
+}
+
+// Open reports whether no person has resolved the anomaly since it opened.
+func (a Anomaly) Open() bool { return a.ResolvedAt.IsZero() }

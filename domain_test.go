@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/paysync/paysync"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -106,20 +107,26 @@ func TestPayOrderSchedulingAndExpiry(t *testing.T) {
 }
 
 func TestCloneSharesNothing(t *testing.T) {
-	o := paysync.PayOrder{Announced: []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}}
-	c := o.Clone()
-	c.Announced[0] = paysync.AnomalyTradeMismatch
-	assert.Equal(t, paysync.AnomalyAmountMismatch, o.Announced[0])
-	assert.True(t, o.HasAnnounced(paysync.AnomalyAmountMismatch))
-	assert.False(t, o.HasAnnounced(paysync.AnomalyTradeMismatch))
-
-	a := paysync.AllocationOrder{Receivers: []paysync.AllocationReceiver{{ReceiverNo: "r1"}},
-		Announced: []paysync.AnomalyCode{paysync.AnomalyReceiverMissing}}
+	a := paysync.AllocationOrder{Receivers: []paysync.AllocationReceiver{{ReceiverNo: "r1"}}}
 	ac := a.Clone()
 	ac.Receivers[0].ReceiverNo = "x"
-	ac.Announced[0] = paysync.AnomalyReceiverUnmatched
 	assert.Equal(t, "r1", a.Receivers[0].ReceiverNo)
-	assert.True(t, a.HasAnnounced(paysync.AnomalyReceiverMissing))
+}
+
+func TestRefundableBalance(t *testing.T) {
+	d := decimal.RequireFromString
+	o := paysync.PayOrder{Amount: d("10.00"), RefundedAmount: d("4.00"), ReservedAmount: d("3.50")}
+	assert.True(t, o.RefundableBalance().Equal(d("2.50")), o.RefundableBalance())
+	o.ReservedAmount = d("7.00")
+	assert.True(t, o.RefundableBalance().Equal(d("-1.00")), "over-refunded money shows as a negative balance")
+	assert.True(t, paysync.PayOrder{Amount: d("10")}.RefundableBalance().Equal(d("10")), "a new order has both amounts at zero")
+}
+
+func TestAnomalyOpen(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	assert.True(t, paysync.Anomaly{FirstSeenAt: now, OpenedAt: now}.Open())
+	assert.False(t, paysync.Anomaly{ResolvedAt: now, ResolvedBy: "ops"}.Open())
+	assert.Equal(t, "CNY", paysync.AllocationOrder{}.CurrencyOrDefault())
 }
 
 func TestScheduleLeased(t *testing.T) {

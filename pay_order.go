@@ -1,7 +1,6 @@
 package paysync
 
 import (
-	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -17,17 +16,20 @@ type PayOrder struct {
 	Currency     string          // ISO 4217; empty means DefaultCurrency
 	Status       PayStatus
 	RefundStatus PayRefundStatus // empty means PayRefundNone
-	ExpiredAt    time.Time       // zero: never expires
-	PaidAt       time.Time
-	ClosedAt     time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// RefundedAmount is the money returned: the order's succeeded refunds,
+	// plus what the channel reported refunded before any refund order
+	// existed (docs/pay-sync.md, footnote 3).
+	RefundedAmount decimal.Decimal
+	// ReservedAmount is held by refunds in progress or fail.
+	ReservedAmount decimal.Decimal
+	ExpiredAt      time.Time // zero: never expires
+	PaidAt         time.Time
+	ClosedAt       time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 	// Version is the optimistic lock: a commit must name the version it read.
-	Version int64
-	// Announced holds the anomaly codes already announced by an event, so each
-	// code is announced once per order.
-	Announced []AnomalyCode
-	Schedule  Schedule
+	Version  int64
+	Schedule Schedule
 }
 
 // DefaultCurrency is the currency of an order whose Currency is empty.
@@ -59,11 +61,10 @@ func (o PayOrder) Expired(now time.Time) bool {
 	return !o.ExpiredAt.IsZero() && !now.Before(o.ExpiredAt)
 }
 
-// HasAnnounced reports whether an event already announced code for o.
-func (o PayOrder) HasAnnounced(code AnomalyCode) bool { return slices.Contains(o.Announced, code) }
-
-// Clone returns a copy of o that shares no memory with it.
-func (o PayOrder) Clone() PayOrder {
-	o.Announced = slices.Clone(o.Announced)
-	return o
+// RefundableBalance is what a new refund may still take: Amount minus
+// RefundedAmount and ReservedAmount. It is computed, never stored, and may be
+// negative when the channel returned more than was paid (anomaly
+// over_refunded).
+func (o PayOrder) RefundableBalance() decimal.Decimal {
+	return o.Amount.Sub(o.RefundedAmount).Sub(o.ReservedAmount)
 }

@@ -84,7 +84,11 @@ type AdjustRecord struct {
 	ReceiverNo string
 	Before     string // status (or receiver result) before the change
 	After      string // status (or receiver result) after the change
-	CreatedAt  time.Time
+	// Operator and Reason are a person's name and words, for way manual
+	// (source manual); empty for the engine's own changes.
+	Operator  string
+	Reason    string
+	CreatedAt time.Time
 }
 
 // AdjustWay names how a local state was changed.

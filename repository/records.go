@@ -3,16 +3,27 @@ package repository
 import (
 	"context"
 
+	"github.com/google/uuid"
 	"github.com/paysync/paysync"
 )
 
 // Records stores the audit trail: one SyncRecord per sync attempt, one
-// AdjustRecord per state change. Records are written by commits, or alone by
-// SaveSyncRecord for a sync that changed nothing it could commit.
+// AdjustRecord per state change. Records are written by commits, or by
+// SaveEntries for a sync that changed no order.
 type Records interface {
-	// SaveSyncRecord stores r alone (a failed sync). It returns an error
-	// wrapping paysync.ErrDuplicate when r.ID is taken.
-	SaveSyncRecord(ctx context.Context, r paysync.SyncRecord) error
+	// SaveEntries stores e without touching any order: the SyncRecord of a
+	// sync that changed nothing it could commit (a failed sync, a consistent
+	// order), the anomalies it saw and the events announcing those that
+	// open — all of it or nothing. It returns an error wrapping
+	// paysync.ErrDuplicate when a record or event id or an adjust number is
+	// taken, and paysync.ErrVersionConflict when a sighting or resolution
+	// disagrees with the stored anomaly; nothing is stored then. Empty
+	// entries store nothing and return nil.
+	SaveEntries(ctx context.Context, e Entries) error
+
+	// GetSyncRecord returns the sync record with id (a sync result's
+	// RecordID), or an error wrapping paysync.ErrRecordNotFound.
+	GetSyncRecord(ctx context.Context, id uuid.UUID) (paysync.SyncRecord, error)
 
 	// ListSyncRecords returns the sync records that match f, in the order
 	// they were stored; an empty slice when none match.

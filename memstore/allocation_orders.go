@@ -7,123 +7,84 @@ import (
 	"github.com/paysync/paysync/repository"
 )
 
-// CreateAllocationOrder stores a copy of o with Version 1 and no lease. An
-// order that o.Scheduled() and is not Exhausted enters the schedule, due at
-// NextSyncAt or, when that is zero, at CreatedAt. It returns an error
-// wrapping paysync.ErrInvalidRequest when AllocationNo or BizAllocationNo is
-// empty, paysync.ErrDuplicate when either is taken (nothing is stored), and
-// an error wrapping ctx's error when ctx has ended.
+var allocationKind = kind[paysync.AllocationOrder]{
+	notFound: paysync.ErrAllocationNotFound,
+	in:       allocationIn,
+	summary: func(o *paysync.AllocationOrder) repository.OrderSummary {
+		return repository.OrderSummary{TradeType: paysync.TradeAllocation, TradeNo: o.AllocationNo,
+			BizNo: o.BizAllocationNo, OutNo: o.OutAllocationNo, Channel: o.Channel, Amount: o.Amount,
+			Currency: o.Currency, Status: string(o.Status), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+			Version: o.Version, Schedule: o.Schedule}
+	},
+	parent:    func(o *paysync.AllocationOrder) string { return o.OrderNo },
+	scheduled: (*paysync.AllocationOrder).Scheduled,
+	schedule:  func(o *paysync.AllocationOrder) *paysync.Schedule { return &o.Schedule },
+	version:   func(o *paysync.AllocationOrder) *int64 { return &o.Version },
+	keep: func(o, stored *paysync.AllocationOrder) {
+		o.BizAllocationNo, o.CreatedAt = stored.BizAllocationNo, stored.CreatedAt
+	},
+	clone: paysync.AllocationOrder.Clone,
+}
+
+// allocationIn returns a copy of o as the store keeps it, or
+// ErrInvalidRequest for an unknown status, result or receiver result.
+func allocationIn(op string, o paysync.AllocationOrder) (paysync.AllocationOrder, error) {
+	if !o.Status.Valid() {
+		return o, invalid(op, "unknown allocation status "+string(o.Status))
+	}
+	if o.Result != "" && !o.Result.Valid() {
+		return o, invalid(op, "unknown allocation result "+string(o.Result))
+	}
+	o = o.Clone()
+	for i := range o.Receivers {
+		r := &o.Receivers[i]
+		if !r.Result.Valid() {
+			return o, invalid(op, "unknown receiver result "+string(r.Result))
+		}
+		r.FinishedAt = utc(r.FinishedAt)
+	}
+	o.FinishedAt, o.CreatedAt, o.UpdatedAt = utc(o.FinishedAt), utc(o.CreatedAt), utc(o.UpdatedAt)
+	return o, nil
+}
+
+// CreateAllocationOrder stores o with Version 1.
 func (s *Store) CreateAllocationOrder(ctx context.Context, o paysync.AllocationOrder) error {
-	const op = "memstore.CreateAllocationOrder"
-	if err := alive(ctx, op); err != nil {
-		return err
+	if o.Status == paysync.AllocProcessing && o.Result == "" {
+		o.Result = paysync.AllocAllPending // its receivers decide the result when it ends
 	}
-	if o.AllocationNo == "" || o.BizAllocationNo == "" {
-		return paysync.Ef(op, paysync.ErrInvalidRequest, "order needs an AllocationNo and a BizAllocationNo", nil)
-	}
-	p, in := allocationIn(o, o.CreatedAt)
-	p.Version = 1
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.allocations.add(op, p, in, s.adopt)
+	return create(ctx, s, "memstore.CreateAllocationOrder", s.allocations, o)
 }
 
-// GetAllocationOrder returns a copy of the order with system number
-// allocationNo. It returns an error wrapping paysync.ErrAllocationNotFound
-// when there is none, and an error wrapping ctx's error when ctx has ended.
+// GetAllocationOrder returns the order numbered allocationNo.
 func (s *Store) GetAllocationOrder(ctx context.Context, allocationNo string) (paysync.AllocationOrder, error) {
-	const op = "memstore.GetAllocationOrder"
-	if err := alive(ctx, op); err != nil {
-		return paysync.AllocationOrder{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	e, err := s.allocations.lookup(op, allocationNo)
-	if err != nil {
-		return paysync.AllocationOrder{}, err
-	}
-	return e.order.Clone(), nil
+	return get(ctx, s, "memstore.GetAllocationOrder", s.allocations, s.allocations.byNo, allocationNo)
 }
 
-// GetAllocationOrderByBizNo returns a copy of the order with merchant number
-// bizAllocationNo. It returns an error wrapping paysync.ErrAllocationNotFound
-// when there is none, and an error wrapping ctx's error when ctx has ended.
+// GetAllocationOrderByBizNo returns the order with merchant number
+// bizAllocationNo.
 func (s *Store) GetAllocationOrderByBizNo(ctx context.Context, bizAllocationNo string) (paysync.AllocationOrder, error) {
-	const op = "memstore.GetAllocationOrderByBizNo"
-	if err := alive(ctx, op); err != nil {
-		return paysync.AllocationOrder{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	e, err := s.allocations.lookupBiz(op, bizAllocationNo)
-	if err != nil {
-		return paysync.AllocationOrder{}, err
-	}
-	return e.order.Clone(), nil
+	return get(ctx, s, "memstore.GetAllocationOrderByBizNo", s.allocations, s.allocations.byBiz, bizAllocationNo)
 }
 
-// CommitAllocationOrder stores a copy of o as version o.Version+1 of the
-// order, with e, all or nothing; e.Sync is stored unless its ID is zero. The
-// stored BizAllocationNo and lease are kept, except that an order leaving the
-// schedule (no longer o.Scheduled(), or Exhausted) loses its NextSyncAt and
-// lease; a zero NextSyncAt in the schedule becomes UpdatedAt. It returns an
-// error wrapping paysync.ErrAllocationNotFound when there is no such order,
-// paysync.ErrVersionConflict when the stored version is not o.Version,
-// paysync.ErrDuplicate when a record or event id is taken (in each case
-// nothing is stored), and an error wrapping ctx's error when ctx has ended.
+// ListAllocationOrders returns pay order orderNo's allocation orders in
+// creation order.
+func (s *Store) ListAllocationOrders(ctx context.Context, orderNo string) ([]paysync.AllocationOrder, error) {
+	return children(ctx, s, "memstore.ListAllocationOrders", s.allocations, orderNo)
+}
+
+// CommitAllocationOrder stores o as the order's next version with e, all or
+// nothing.
 func (s *Store) CommitAllocationOrder(ctx context.Context, o paysync.AllocationOrder, e repository.Entries) error {
-	const op = "memstore.CommitAllocationOrder"
-	if err := alive(ctx, op); err != nil {
-		return err
-	}
-	p, in := allocationIn(o, o.UpdatedAt)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cur, err := s.allocations.check(op, p.AllocationNo, p.Version)
-	if err != nil {
-		return err
-	}
-	if err := s.log.check(op, &e); err != nil {
-		return err
-	}
-	p.BizAllocationNo = cur.order.BizAllocationNo
-	s.allocations.replace(cur, &p, in)
-	s.log.append(&e, s.commitTrade(p.AllocationNo, cur.trade))
-	return nil
+	return commit(ctx, s, "memstore.CommitAllocationOrder", s.allocations, o, e)
 }
 
 // ClaimAllocationOrders leases up to c.Limit due orders to c.Owner until
-// c.Until and returns copies of them, lease set, in due order (NextSyncAt,
-// then AllocationNo); an empty slice when none is due. Times are taken in
-// UTC, truncated to microseconds. It returns an error wrapping
-// paysync.ErrInvalidRequest when the claim is not valid, and an error
-// wrapping ctx's error when ctx has ended.
+// c.Until.
 func (s *Store) ClaimAllocationOrders(ctx context.Context, c repository.Claim) ([]paysync.AllocationOrder, error) {
-	const op = "memstore.ClaimAllocationOrders"
-	c, err := claimIn(ctx, op, c)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	claimed := s.allocations.claim(c.Now, c.Until, c.Owner, c.Limit)
-	out := make([]paysync.AllocationOrder, len(claimed))
-	for i, e := range claimed {
-		out[i] = e.order.Clone()
-	}
-	return out, nil
+	return claim(ctx, s, "memstore.ClaimAllocationOrders", s.allocations, c)
 }
 
-// ReleaseAllocationOrders drops owner's leases on allocationNos; orders
-// missing, not leased or leased to someone else are passed over. It returns
-// an error wrapping ctx's error when ctx has ended.
+// ReleaseAllocationOrders drops owner's leases on allocationNos.
 func (s *Store) ReleaseAllocationOrders(ctx context.Context, owner string, allocationNos ...string) error {
-	const op = "memstore.ReleaseAllocationOrders"
-	if err := alive(ctx, op); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.allocations.release(owner, allocationNos)
-	return nil
+	return release(ctx, s, "memstore.ReleaseAllocationOrders", s.allocations, owner, allocationNos)
 }

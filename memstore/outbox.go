@@ -2,6 +2,7 @@ package memstore
 
 import (
 	"context"
+	"iter"
 	"time"
 
 	"github.com/google/uuid"
@@ -9,56 +10,35 @@ import (
 	"github.com/paysync/paysync/repository"
 )
 
-// ListEvents returns copies of the events that match f, in the order they
-// were committed; an empty slice when none match. It returns an error
-// wrapping paysync.ErrInvalidRequest when f.Limit is negative, and an error
-// wrapping ctx's error when ctx has ended.
+// ListEvents returns the events that match f in the order committed.
 func (s *Store) ListEvents(ctx context.Context, f repository.EventFilter) ([]paysync.Event, error) {
 	const op = "memstore.ListEvents"
-	if err := checkList(ctx, op, f.Limit); err != nil {
-		return nil, err
-	}
-	out := []paysync.Event{}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	from := 0
-	if f.UndeliveredOnly {
-		from = s.log.undelivered
-	}
-	s.log.events.each(s.listHeads(f.TradeNo).event, from, func(row *eventRow) bool {
-		rec := s.log.blobs.get(row.at)
-		if isTradeType(rec[len(uuid.Nil):], f.TradeType) && (!f.UndeliveredOnly || !row.delivered) {
-			out = append(out, s.log.event(row))
+	return view(ctx, s, op, func() ([]paysync.Event, error) {
+		positions := s.events.positions(f.TradeNo)
+		if f.TradeNo == "" && f.UndeliveredOnly {
+			positions = iter.Seq[int](func(yield func(int) bool) { s.undelivered.Ascend(yield) })
 		}
-		return f.Limit == 0 || len(out) < f.Limit
+		match := func(ev *paysync.Event) bool {
+			return (f.TradeType == "" || ev.TradeType == f.TradeType) && (!f.UndeliveredOnly || ev.DeliveredAt.IsZero())
+		}
+		return s.events.list(op, positions, f.Limit, match, copyEvent)
 	})
-	return out, nil
 }
 
-// MarkDelivered sets DeliveredAt to at (in UTC, truncated to microseconds) on
-// the events with the given ids that are not yet delivered; unknown ids and
-// delivered events are passed over. It returns an error wrapping
-// paysync.ErrInvalidRequest when at is zero (a zero DeliveredAt means "not
-// delivered"), and an error wrapping ctx's error when ctx has ended.
+// MarkDelivered sets DeliveredAt to at on the events with ids that are not
+// yet delivered, passing over the others.
 func (s *Store) MarkDelivered(ctx context.Context, at time.Time, ids ...uuid.UUID) error {
 	const op = "memstore.MarkDelivered"
-	if err := alive(ctx, op); err != nil {
-		return err
-	}
-	at = utc(at)
-	if at.IsZero() {
-		return paysync.Ef(op, paysync.ErrInvalidRequest, "delivery time is zero", nil)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	events := &s.log.events
-	for _, id := range ids {
-		if p, ok := s.log.eventIDs.find(id); ok && !events.at(p).v.delivered {
-			events.at(p).v.deliver(at)
+	return s.update(ctx, op, func() error {
+		if at = utc(at); at.IsZero() {
+			return invalid(op, "a zero delivery time means not delivered")
 		}
-	}
-	for s.log.undelivered < events.len() && events.at(s.log.undelivered).v.delivered {
-		s.log.undelivered++
-	}
-	return nil
+		for _, id := range ids {
+			if p, ok := s.events.at[id]; ok && s.events.rows[p].DeliveredAt.IsZero() {
+				s.events.rows[p].DeliveredAt = at
+				s.undelivered.Delete(p)
+			}
+		}
+		return nil
+	})
 }

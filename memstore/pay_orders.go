@@ -7,136 +7,88 @@ import (
 	"github.com/paysync/paysync/repository"
 )
 
-// CreatePayOrder stores a copy of o with Version 1 and no lease. An order
-// that o.Scheduled() and is not Exhausted enters the schedule, due at
-// NextSyncAt or, when that is zero, at CreatedAt. It returns an error
-// wrapping paysync.ErrInvalidRequest when OrderNo or BizOrderNo is empty,
-// paysync.ErrDuplicate when either is taken (nothing is stored), and an error
-// wrapping ctx's error when ctx has ended.
+var payKind = kind[paysync.PayOrder]{
+	notFound: paysync.ErrOrderNotFound,
+	in:       payIn,
+	summary: func(o *paysync.PayOrder) repository.OrderSummary {
+		return repository.OrderSummary{TradeType: paysync.TradePay, TradeNo: o.OrderNo, BizNo: o.BizOrderNo,
+			OutNo: o.OutOrderNo, Channel: o.Channel, Amount: o.Amount, Currency: o.Currency,
+			Status: string(o.Status), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: o.Version,
+			Schedule: o.Schedule}
+	},
+	scheduled: (*paysync.PayOrder).Scheduled,
+	schedule:  func(o *paysync.PayOrder) *paysync.Schedule { return &o.Schedule },
+	version:   func(o *paysync.PayOrder) *int64 { return &o.Version },
+	keep: func(o, stored *paysync.PayOrder) {
+		o.BizOrderNo, o.CreatedAt = stored.BizOrderNo, stored.CreatedAt
+	},
+	clone: func(o paysync.PayOrder) paysync.PayOrder { return o }, // it has no slices
+}
+
+// payIn returns o as the store keeps it, or ErrInvalidRequest for an unknown
+// status or refund status.
+func payIn(op string, o paysync.PayOrder) (paysync.PayOrder, error) {
+	if !o.Status.Valid() {
+		return o, invalid(op, "unknown pay status "+string(o.Status))
+	}
+	if o.RefundStatus != "" && !o.RefundStatus.Valid() {
+		return o, invalid(op, "unknown refund status "+string(o.RefundStatus))
+	}
+	o.ExpiredAt, o.PaidAt, o.ClosedAt = utc(o.ExpiredAt), utc(o.PaidAt), utc(o.ClosedAt)
+	o.CreatedAt, o.UpdatedAt = utc(o.CreatedAt), utc(o.UpdatedAt)
+	return o, nil
+}
+
+// CreatePayOrder stores o with Version 1.
 func (s *Store) CreatePayOrder(ctx context.Context, o paysync.PayOrder) error {
-	const op = "memstore.CreatePayOrder"
-	if err := alive(ctx, op); err != nil {
-		return err
-	}
-	if o.OrderNo == "" || o.BizOrderNo == "" {
-		return paysync.Ef(op, paysync.ErrInvalidRequest, "order needs an OrderNo and a BizOrderNo", nil)
-	}
-	p, in := payIn(o, o.CreatedAt)
-	p.Version = 1
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.pays.add(op, p, in, s.adopt)
+	return create(ctx, s, "memstore.CreatePayOrder", s.pays, o)
 }
 
-// GetPayOrder returns a copy of the order with system number orderNo. It
-// returns an error wrapping paysync.ErrOrderNotFound when there is none, and
-// an error wrapping ctx's error when ctx has ended.
+// LoadPayOrders creates orders as CreatePayOrder would each, all or nothing.
+func (s *Store) LoadPayOrders(ctx context.Context, orders []paysync.PayOrder) error {
+	const op = "memstore.LoadPayOrders"
+	return s.update(ctx, op, func() error {
+		fresh := make([]paysync.PayOrder, len(orders))
+		nos, bizNos := make(map[string]bool, len(orders)), make(map[string]bool, len(orders))
+		for i, o := range orders {
+			o, err := s.pays.fresh(op, o)
+			if err != nil {
+				return err
+			}
+			if nos[o.OrderNo] || bizNos[o.BizOrderNo] {
+				return paysync.Ef(op, paysync.ErrDuplicate, "orders repeat the numbers of "+o.OrderNo, nil)
+			}
+			nos[o.OrderNo], bizNos[o.BizOrderNo] = true, true
+			fresh[i] = o
+		}
+		for _, o := range fresh {
+			s.pays.insert(o)
+		}
+		return nil
+	})
+}
+
+// GetPayOrder returns the order numbered orderNo.
 func (s *Store) GetPayOrder(ctx context.Context, orderNo string) (paysync.PayOrder, error) {
-	const op = "memstore.GetPayOrder"
-	if err := alive(ctx, op); err != nil {
-		return paysync.PayOrder{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	e, err := s.pays.lookup(op, orderNo)
-	if err != nil {
-		return paysync.PayOrder{}, err
-	}
-	return e.order.Clone(), nil
+	return get(ctx, s, "memstore.GetPayOrder", s.pays, s.pays.byNo, orderNo)
 }
 
-// GetPayOrderByBizNo returns a copy of the order with merchant number
-// bizOrderNo. It returns an error wrapping paysync.ErrOrderNotFound when
-// there is none, and an error wrapping ctx's error when ctx has ended.
+// GetPayOrderByBizNo returns the order with merchant number bizOrderNo.
 func (s *Store) GetPayOrderByBizNo(ctx context.Context, bizOrderNo string) (paysync.PayOrder, error) {
-	const op = "memstore.GetPayOrderByBizNo"
-	if err := alive(ctx, op); err != nil {
-		return paysync.PayOrder{}, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	e, err := s.pays.lookupBiz(op, bizOrderNo)
-	if err != nil {
-		return paysync.PayOrder{}, err
-	}
-	return e.order.Clone(), nil
+	return get(ctx, s, "memstore.GetPayOrderByBizNo", s.pays, s.pays.byBiz, bizOrderNo)
 }
 
-// CommitPayOrder stores a copy of o as version o.Version+1 of the order, with
-// e, all or nothing; e.Sync is stored unless its ID is zero. The stored
-// BizOrderNo and lease are kept, except that an order leaving the schedule
-// (no longer o.Scheduled(), or Exhausted) loses its NextSyncAt and lease; a
-// zero NextSyncAt in the schedule becomes UpdatedAt. It returns an error
-// wrapping paysync.ErrOrderNotFound when there is no such order,
-// paysync.ErrVersionConflict when the stored version is not o.Version,
-// paysync.ErrDuplicate when a record or event id is taken (in each case
-// nothing is stored), and an error wrapping ctx's error when ctx has ended.
+// CommitPayOrder stores o as the order's next version with e, all or nothing.
 func (s *Store) CommitPayOrder(ctx context.Context, o paysync.PayOrder, e repository.Entries) error {
-	const op = "memstore.CommitPayOrder"
-	if err := alive(ctx, op); err != nil {
-		return err
-	}
-	p, in := payIn(o, o.UpdatedAt)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cur, err := s.pays.check(op, p.OrderNo, p.Version)
-	if err != nil {
-		return err
-	}
-	if err := s.log.check(op, &e); err != nil {
-		return err
-	}
-	p.BizOrderNo = cur.order.BizOrderNo
-	s.pays.replace(cur, &p, in)
-	s.log.append(&e, s.commitTrade(p.OrderNo, cur.trade))
-	return nil
+	return commit(ctx, s, "memstore.CommitPayOrder", s.pays, o, e)
 }
 
-// ClaimPayOrders leases up to c.Limit due orders to c.Owner until c.Until and
-// returns copies of them, lease set, in due order (NextSyncAt, then OrderNo);
-// an empty slice when none is due. Times are taken in UTC, truncated to
-// microseconds. It returns an error wrapping paysync.ErrInvalidRequest when
-// the claim is not valid, and an error wrapping ctx's error when ctx has
-// ended.
+// ClaimPayOrders leases up to c.Limit due orders to c.Owner until c.Until.
 func (s *Store) ClaimPayOrders(ctx context.Context, c repository.Claim) ([]paysync.PayOrder, error) {
-	const op = "memstore.ClaimPayOrders"
-	c, err := claimIn(ctx, op, c)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	claimed := s.pays.claim(c.Now, c.Until, c.Owner, c.Limit)
-	out := make([]paysync.PayOrder, len(claimed))
-	for i, e := range claimed {
-		out[i] = e.order.Clone()
-	}
-	return out, nil
+	return claim(ctx, s, "memstore.ClaimPayOrders", s.pays, c)
 }
 
-// ReleasePayOrders drops owner's leases on orderNos; orders missing, not
-// leased or leased to someone else are passed over. It returns an error
-// wrapping ctx's error when ctx has ended.
+// ReleasePayOrders drops owner's leases on orderNos.
 func (s *Store) ReleasePayOrders(ctx context.Context, owner string, orderNos ...string) error {
-	const op = "memstore.ReleasePayOrders"
-	if err := alive(ctx, op); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.pays.release(owner, orderNos)
-	return nil
-}
-
-// claimIn returns c with its times normalised, or an error when ctx has ended
-// or c is not valid.
-func claimIn(ctx context.Context, op string, c repository.Claim) (repository.Claim, error) {
-	if err := alive(ctx, op); err != nil {
-		return c, err
-	}
-	c.Now, c.Until = utc(c.Now), utc(c.Until)
-	if err := c.Validate(); err != nil {
-		return c, paysync.Ef(op, paysync.ErrInvalidRequest, "invalid claim", err)
-	}
-	return c, nil
+	return release(ctx, s, "memstore.ReleasePayOrders", s.pays, owner, orderNos)
 }

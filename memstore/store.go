@@ -1,61 +1,99 @@
-// Package memstore is an in-memory repository.Store, safe for concurrent use.
-// It is the store of tests, examples and single-process hosts that can lose
-// their orders on restart.
+// Package memstore is an in-memory repository.Store, safe for concurrent use:
+// the store of tests, examples and single-process hosts that can lose their
+// orders on restart, and the reference a newcomer reads to learn what a
+// store does.
 //
-// Values are copied on the way in and on the way out, so a caller never
-// shares memory with what is stored. Orders are indexed by both numbers and,
-// when in the sweep schedule, by due time, so a claim or a commit costs the
-// same with ten thousand orders stored as with a million.
+// It is plain on purpose. One lock guards everything; orders live in maps by
+// number, with B-trees (github.com/google/btree) as the ordered indexes that
+// claims and listings read, so that their cost grows with what they return,
+// not with what is stored. Records and events are kept as values in
+// append-only slices. Values are copied on the way in and on the way out, so
+// a caller never shares memory with what is stored; times are stored in UTC
+// truncated to microseconds, as PostgreSQL keeps them.
 package memstore
 
 import (
 	"context"
 	"sync"
+	"time"
 
+	"github.com/google/btree"
+	"github.com/google/uuid"
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
 )
 
-var _ repository.Store = (*Store)(nil)
+var (
+	_ repository.Store          = (*Store)(nil)
+	_ repository.PayOrderLoader = (*Store)(nil)
+)
 
 // Store is an in-memory repository.Store. The zero value is not usable: call
 // New.
 type Store struct {
-	// One lock for everything: a commit touches an order, records and
-	// events together, and every critical section is short because orders
-	// are copied and normalised before it starts (a commit's records
-	// excepted: they are encoded into the journal's shared chunks).
+	// One lock for everything: a commit touches orders, records, events
+	// and anomalies together, and memory is fast enough that finer locks
+	// would buy nothing worth their reasoning.
 	mu          sync.RWMutex
-	pays        *book[paysync.PayOrder]
-	allocations *book[paysync.AllocationOrder]
-	log         *journal
+	pays        *table[paysync.PayOrder]
+	allocations *table[paysync.AllocationOrder]
+	refunds     *table[paysync.RefundOrder]
+	transfers   *table[paysync.TransferOrder]
+	listings    map[paysync.TradeType]listing // the four tables above, by kind
+	syncs       *journal[paysync.SyncRecord, uuid.UUID]
+	adjusts     *journal[paysync.AdjustRecord, string]
+	events      *journal[paysync.Event, uuid.UUID]
+	undelivered *btree.BTreeG[int] // positions in events not yet delivered: what a host polls for
+	anomalies   *anomalies
 }
 
 // New returns an empty Store.
 func New() *Store {
-	return &Store{
-		pays: newBook(kind[paysync.PayOrder]{
-			notFound: paysync.ErrOrderNotFound,
-			numbers:  func(o *paysync.PayOrder) (string, string) { return o.OrderNo, o.BizOrderNo },
-			schedule: func(o *paysync.PayOrder) *paysync.Schedule { return &o.Schedule },
-			version:  func(o *paysync.PayOrder) *int64 { return &o.Version },
-		}),
-		allocations: newBook(kind[paysync.AllocationOrder]{
-			notFound: paysync.ErrAllocationNotFound,
-			numbers: func(o *paysync.AllocationOrder) (string, string) {
-				return o.AllocationNo, o.BizAllocationNo
-			},
-			schedule: func(o *paysync.AllocationOrder) *paysync.Schedule { return &o.Schedule },
-			version:  func(o *paysync.AllocationOrder) *int64 { return &o.Version },
-		}),
-		log: newJournal(),
+	s := &Store{
+		pays:        newTable(payKind),
+		allocations: newTable(allocationKind),
+		refunds:     newTable(refundKind),
+		transfers:   newTable(transferKind),
+		syncs: newJournal(func(r *paysync.SyncRecord) uuid.UUID { return r.ID },
+			func(r *paysync.SyncRecord) string { return r.TradeNo }),
+		adjusts: newJournal(func(a *paysync.AdjustRecord) string { return a.AdjustNo },
+			func(a *paysync.AdjustRecord) string { return a.TradeNo }),
+		events: newJournal(func(ev *paysync.Event) uuid.UUID { return ev.ID },
+			func(ev *paysync.Event) string { return ev.TradeNo }),
+		undelivered: btree.NewOrderedG[int](32),
+		anomalies:   newAnomalies(),
 	}
+	s.listings = map[paysync.TradeType]listing{paysync.TradePay: s.pays, paysync.TradeAllocation: s.allocations,
+		paysync.TradeRefund: s.refunds, paysync.TradeTransfer: s.transfers}
+	return s
 }
 
-// alive returns ctx's error as a paysync error of op, or nil while ctx lives.
-func alive(ctx context.Context, op string) error {
-	if err := ctx.Err(); err != nil {
-		return paysync.E(op, paysync.ErrInternal, err)
+// utc is a time as the store keeps it: in UTC, truncated to microseconds.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// invalid returns an error of op wrapping paysync.ErrInvalidRequest.
+func invalid(op, message string) error {
+	return paysync.Ef(op, paysync.ErrInvalidRequest, message, nil)
+}
+
+// update runs f holding the lock for writing. It checks ctx once it holds
+// the lock, so a call whose ctx ended while it waited stores nothing.
+func (s *Store) update(ctx context.Context, op string, f func() error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := paysync.ContextError(ctx, op); err != nil {
+		return err
 	}
-	return nil
+	return f()
+}
+
+// view runs f holding the lock for reading, unless ctx has ended.
+func view[T any](ctx context.Context, s *Store, op string, f func() (T, error)) (T, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := paysync.ContextError(ctx, op); err != nil {
+		var none T
+		return none, err
+	}
+	return f()
 }

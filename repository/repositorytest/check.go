@@ -3,6 +3,8 @@ package repositorytest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/paysync/paysync"
@@ -17,7 +19,7 @@ func must(t testing.TB, err error) {
 }
 
 // wantErr fails t unless err wraps sentinel and is a paysync error.
-func wantErr(t *testing.T, what string, err error, sentinel error) {
+func wantErr(t testing.TB, what string, err error, sentinel error) {
 	t.Helper()
 	var pe *paysync.Error
 	switch {
@@ -37,7 +39,7 @@ type trail struct {
 
 // trailOf returns the trail of trade tradeNo, or of every trade when tradeNo
 // is empty.
-func trailOf(t *testing.T, st repository.Store, tradeNo string) trail {
+func trailOf(t testing.TB, st repository.Store, tradeNo string) trail {
 	t.Helper()
 	ctx := context.Background()
 	syncs, err := st.ListSyncRecords(ctx, repository.RecordFilter{TradeNo: tradeNo})
@@ -51,7 +53,11 @@ func trailOf(t *testing.T, st repository.Store, tradeNo string) trail {
 
 // entriesTrail is the trail e leaves.
 func entriesTrail(e repository.Entries) trail {
-	return trail{syncs: syncIDs([]paysync.SyncRecord{e.Sync}), adjusts: adjustNos(e.Adjusts), events: eventIDs(e.Events)}
+	tr := trail{syncs: []string{}, adjusts: adjustNos(e.Adjusts), events: eventIDs(e.Events)}
+	if e.Sync.ID != (paysync.SyncRecord{}).ID {
+		tr.syncs = syncIDs([]paysync.SyncRecord{e.Sync})
+	}
+	return tr
 }
 
 func (tr trail) plus(o trail) trail {
@@ -62,11 +68,22 @@ func (tr trail) plus(o trail) trail {
 	}
 }
 
-func sameTrail(t *testing.T, what string, got, want trail) {
+func sameTrail(t testing.TB, what string, got, want trail) {
 	t.Helper()
 	sameList(t, what+": sync records", got.syncs, want.syncs)
 	sameList(t, what+": adjust records", got.adjusts, want.adjusts)
 	sameList(t, what+": events", got.events, want.events)
+}
+
+// sameSet fails t unless got and want hold the same ids, in any order.
+func sameSet(t testing.TB, what string, got, want []string) {
+	t.Helper()
+	g, w := slices.Clone(got), slices.Clone(want)
+	slices.Sort(g)
+	slices.Sort(w)
+	if !slices.Equal(g, w) {
+		t.Errorf("%s: store holds %d, want the %d expected", what, len(g), len(w))
+	}
 }
 
 func syncIDs(rs []paysync.SyncRecord) []string {
@@ -91,4 +108,91 @@ func eventIDs(es []paysync.Event) []string {
 		out = append(out, e.ID.String())
 	}
 	return out
+}
+
+// look renders part of what a store holds, for snapshot.
+type look func(t testing.TB, st repository.Store) fields
+
+// lookOrder renders the order numbered no, read by its number and by its
+// merchant number biz, and its anomalies; "absent" where a read finds
+// nothing.
+func lookOrder[O any](k kind[O], no, biz string) look {
+	return func(t testing.TB, st repository.Store) fields {
+		t.Helper()
+		f := fields{}
+		put := func(prefix string, o O, err error) {
+			switch {
+			case errors.Is(err, k.notFound):
+				f[prefix] = "absent"
+			case err != nil:
+				t.Fatalf("%s: %v", prefix, err)
+			default:
+				for key, v := range k.fields(o) {
+					f[prefix+"."+key] = v
+				}
+			}
+		}
+		o, err := k.get(st, t.Context(), no)
+		put(fmt.Sprintf("%s %s", k.tradeType, no), o, err)
+		if biz != "" {
+			o, err = k.getByBiz(st, t.Context(), biz)
+			put(fmt.Sprintf("%s by merchant number %s", k.tradeType, biz), o, err)
+		}
+		as, err := st.OrderAnomalies(t.Context(), k.tradeType, no)
+		must(t, err)
+		for key, v := range listFields(anomalyFields, as) {
+			f[fmt.Sprintf("anomalies of %s %s%s", k.tradeType, no, key)] = v
+		}
+		return f
+	}
+}
+
+// lookKind is lookOrder of o.
+func lookKind[O any](k kind[O], o O) look { return lookOrder(k, k.no(o), k.biz(o)) }
+
+// snapshot renders, field by field, the orders looks name and everything a
+// store holds beside orders: every sync record, adjust record, event and
+// open anomaly. A write that must store nothing leaves it as it was.
+func snapshot(t testing.TB, st repository.Store, looks ...look) fields {
+	t.Helper()
+	ctx := context.Background()
+	f := fields{}
+	add := func(prefix string, g fields) {
+		for k, v := range g {
+			f[prefix+k] = v
+		}
+	}
+	syncs, err := st.ListSyncRecords(ctx, repository.RecordFilter{})
+	must(t, err)
+	add("sync records", listFields(syncFields, syncs))
+	adjusts, err := st.ListAdjustRecords(ctx, repository.RecordFilter{})
+	must(t, err)
+	add("adjust records", listFields(adjustFields, adjusts))
+	events, err := st.ListEvents(ctx, repository.EventFilter{})
+	must(t, err)
+	add("events", listFields(eventFields, events))
+	add("open anomalies", listFields(anomalyFields, allOpenAnomalies(t, st, "")))
+	for _, l := range looks {
+		add("", l(t, st))
+	}
+	return f
+}
+
+// allOpenAnomalies lists the open anomalies of tradeType (every kind when
+// empty), page by page.
+func allOpenAnomalies(t testing.TB, st repository.Store, tradeType paysync.TradeType) []paysync.Anomaly {
+	t.Helper()
+	var all []paysync.Anomaly
+	q := repository.AnomalyQuery{TradeType: tradeType, Limit: repository.MaxPageSize}
+	for range 1000 {
+		page, err := st.ListOpenAnomalies(context.Background(), q)
+		must(t, err)
+		all = append(all, page.Anomalies...)
+		if page.Next == "" {
+			return all
+		}
+		q.Cursor = page.Next
+	}
+	t.Fatal("ListOpenAnomalies gave 1000 pages and a cursor for more")
+	return nil
 }

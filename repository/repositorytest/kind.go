@@ -2,45 +2,66 @@ package repositorytest
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
-	"github.com/shopspring/decimal"
 )
 
-// kind lets one test assert a contract on pay orders and allocation orders
-// alike: the ports of both are the same with other names.
+// kind lets one test assert a contract on every kind of order: the ports of
+// pay orders, allocation orders, refunds and transfers are the same with
+// other names. kinds.go holds the four.
 type kind[O any] struct {
-	tradeType  paysync.TradeType
-	notFound   *paysync.Error
-	newOrder   func(no string, at time.Time) O
-	numbers    func(*O) (no, biz *string)
+	tradeType paysync.TradeType
+	notFound  *paysync.Error
+	newOrder  func(no string, at time.Time) O
+	numbers   func(*O) (no, biz *string)
+	// kept lists the other fields a commit keeps as stored: the merchant
+	// number, and a refund's pay order number.
+	kept       func(*O) []*string
 	schedule   func(*O) *paysync.Schedule
 	version    func(*O) *int64
 	timestamps func(*O) (createdAt, updatedAt *time.Time)
-	announced  func(*O) *[]paysync.AnomalyCode
+	status     func(O) string
+	setStatus  func(*O, string)
+	// statuses lists every status of the kind.
+	statuses []string
 	// change edits o the way a sync that keeps it in the schedule would:
 	// every field a commit may write, with at as the time of the change.
 	change func(o *O, at time.Time)
 	// scribble overwrites, in place, everything o holds by reference.
 	scribble func(o *O)
 	// fields renders o for comparison; utc normalises its times as a store
-	// must.
-	fields func(O) fields
-	utc    func(O) O
-	// scheduled and unscheduled are edits to statuses in and out of the
+	// must; summary is o as a listing shows it.
+	fields  func(O) fields
+	utc     func(O) O
+	summary func(O) repository.OrderSummary
+	// scheduled and unscheduled are edits to states in and out of the
 	// sweep schedule.
 	scheduled   []edit[O]
 	unscheduled []edit[O]
+	// invalid are the kind's own edits a store refuses on create and commit
+	// (an unknown status, result or receiver result); the numbers and
+	// CreatedAt are common to every kind.
+	invalid []edit[O]
+	// payOrder points at the number of the order's pay order; nil for a
+	// kind that has none.
+	payOrder func(*O) *string
 
-	// The port's methods, store first.
+	// prepare stores what must exist before o can be created (a refund's
+	// pay order); nil when nothing must.
+	prepare func(repository.Store, context.Context, O) error
+	// The port's methods, store first. create is the plain create of the
+	// kind (for refunds: prepare, then a reserving create with no entries).
 	create   func(repository.Store, context.Context, O) error
 	get      func(repository.Store, context.Context, string) (O, error)
 	getByBiz func(repository.Store, context.Context, string) (O, error)
 	commit   func(repository.Store, context.Context, O, repository.Entries) error
 	claim    func(repository.Store, context.Context, repository.Claim) ([]O, error)
 	release  func(repository.Store, context.Context, string, ...string) error
+	// list lists the orders of a pay order; nil for a kind without.
+	list func(repository.Store, context.Context, string) ([]O, error)
 }
 
 type edit[O any] struct {
@@ -53,6 +74,11 @@ func (k kind[O]) no(o O) string {
 	return *no
 }
 
+func (k kind[O]) biz(o O) string {
+	_, biz := k.numbers(&o)
+	return *biz
+}
+
 func (k kind[O]) nos(os []O) []string {
 	out := make([]string, len(os))
 	for i, o := range os {
@@ -61,132 +87,25 @@ func (k kind[O]) nos(os []O) []string {
 	return out
 }
 
-func payKind() kind[paysync.PayOrder] {
-	type O = paysync.PayOrder
-	set := func(s paysync.PayStatus, channel string) func(*O) {
-		return func(o *O) { o.Status, o.Channel = s, channel }
+// ensurePaid returns pay order orderNo, creating it paid (at the suite's
+// base time, whatever the refund's) when it is missing.
+func ensurePaid(st repository.Store, ctx context.Context, orderNo string) (paysync.PayOrder, error) {
+	pay, err := st.GetPayOrder(ctx, orderNo)
+	if !errors.Is(err, paysync.ErrOrderNotFound) {
+		return pay, err
 	}
-	return kind[O]{
-		tradeType:  paysync.TradePay,
-		notFound:   paysync.ErrOrderNotFound,
-		newOrder:   NewPayOrder,
-		numbers:    func(o *O) (*string, *string) { return &o.OrderNo, &o.BizOrderNo },
-		schedule:   func(o *O) *paysync.Schedule { return &o.Schedule },
-		version:    func(o *O) *int64 { return &o.Version },
-		timestamps: func(o *O) (*time.Time, *time.Time) { return &o.CreatedAt, &o.UpdatedAt },
-		announced:  func(o *O) *[]paysync.AnomalyCode { return &o.Announced },
-		change: func(o *O, at time.Time) {
-			o.OutOrderNo = "wx2-" + o.OrderNo
-			o.Channel = "alipay"
-			o.Amount = decimal.New(2000, -2)
-			o.Currency = "USD"
-			o.RefundStatus = paysync.PayRefundPartial
-			o.ExpiredAt = at.Add(time.Hour)
-			o.PaidAt = at.Add(-time.Minute)
-			o.ClosedAt = at.Add(-2 * time.Minute)
-			o.UpdatedAt = at
-			o.Announced = append(o.Announced, paysync.AnomalyAmountMismatch, paysync.AnomalyRefundAtChannel)
-			o.Schedule.Attempts++
-			o.Schedule.NextSyncAt = at.Add(10 * time.Minute)
-		},
-		scribble: func(o *O) {
-			for i := range o.Announced {
-				o.Announced[i] = "scribbled"
-			}
-		},
-		fields: payFields,
-		utc: func(o O) O {
-			o.ExpiredAt, o.PaidAt, o.ClosedAt = utc(o.ExpiredAt), utc(o.PaidAt), utc(o.ClosedAt)
-			o.CreatedAt, o.UpdatedAt = utc(o.CreatedAt), utc(o.UpdatedAt)
-			o.Schedule.NextSyncAt, o.Schedule.LeaseUntil = utc(o.Schedule.NextSyncAt), utc(o.Schedule.LeaseUntil)
-			return o
-		},
-		scheduled: []edit[O]{
-			{"progress", set(paysync.PayProgress, "wechat")},
-			{"wait with channel", set(paysync.PayWait, "wechat")},
-		},
-		unscheduled: []edit[O]{
-			{"wait without channel", set(paysync.PayWait, "")},
-			{"success", set(paysync.PaySuccess, "wechat")},
-			{"close", set(paysync.PayClose, "wechat")},
-			{"cancel", set(paysync.PayCancel, "wechat")},
-			{"fail", set(paysync.PayFail, "wechat")},
-		},
-		create:   repository.Store.CreatePayOrder,
-		get:      repository.Store.GetPayOrder,
-		getByBiz: repository.Store.GetPayOrderByBizNo,
-		commit:   repository.Store.CommitPayOrder,
-		claim:    repository.Store.ClaimPayOrders,
-		release:  repository.Store.ReleasePayOrders,
+	if err := st.CreatePayOrder(ctx, NewPaidOrder(orderNo, base())); err != nil {
+		return paysync.PayOrder{}, err
 	}
+	return st.GetPayOrder(ctx, orderNo)
 }
 
-func allocationKind() kind[paysync.AllocationOrder] {
-	type O = paysync.AllocationOrder
-	set := func(s paysync.AllocationStatus) func(*O) {
-		return func(o *O) { o.Status = s }
+// createRefund creates r on its pay order (made paid when missing),
+// reserving r's amount, with entries e.
+func createRefund(st repository.Store, ctx context.Context, r paysync.RefundOrder, e repository.Entries) error {
+	pay, err := ensurePaid(st, ctx, r.OrderNo)
+	if err != nil {
+		return err
 	}
-	return kind[O]{
-		tradeType:  paysync.TradeAllocation,
-		notFound:   paysync.ErrAllocationNotFound,
-		newOrder:   NewAllocationOrder,
-		numbers:    func(o *O) (*string, *string) { return &o.AllocationNo, &o.BizAllocationNo },
-		schedule:   func(o *O) *paysync.Schedule { return &o.Schedule },
-		version:    func(o *O) *int64 { return &o.Version },
-		timestamps: func(o *O) (*time.Time, *time.Time) { return &o.CreatedAt, &o.UpdatedAt },
-		announced:  func(o *O) *[]paysync.AnomalyCode { return &o.Announced },
-		change: func(o *O, at time.Time) {
-			o.OutAllocationNo = "wx-alloc-" + o.AllocationNo
-			o.Status = paysync.AllocFailed
-			o.Result = paysync.AllocPartSuccess
-			o.FinishedAt = at.Add(-time.Minute)
-			o.UpdatedAt = at
-			o.Announced = append(o.Announced, paysync.AnomalyReceiverMissing)
-			o.Receivers = append(o.Receivers, paysync.AllocationReceiver{
-				ReceiverNo: o.AllocationNo + "-3", ReceiverType: "login_name", Account: "a@example.com",
-				Name: "Late", Amount: decimal.New(1, -2), Result: paysync.ReceiverIgnore,
-			})
-			for i := range o.Receivers {
-				o.Receivers[i].OutDetailID = "detail-" + o.Receivers[i].ReceiverNo
-			}
-			o.Receivers[0].Result, o.Receivers[0].FinishedAt = paysync.ReceiverSuccess, at.Add(-2*time.Minute)
-			o.Receivers[1].Result, o.Receivers[1].ErrorCode, o.Receivers[1].ErrorMsg = paysync.ReceiverFail, "NO_AUTH", "未授权"
-			o.Schedule.Attempts++
-			o.Schedule.NextSyncAt = at.Add(10 * time.Minute)
-		},
-		scribble: func(o *O) {
-			for i := range o.Announced {
-				o.Announced[i] = "scribbled"
-			}
-			for i := range o.Receivers {
-				o.Receivers[i] = paysync.AllocationReceiver{ReceiverNo: "scribbled", Amount: decimal.New(-1, 0)}
-			}
-		},
-		fields: allocationFields,
-		utc: func(o O) O {
-			o.Receivers = append([]paysync.AllocationReceiver(nil), o.Receivers...)
-			for i := range o.Receivers {
-				o.Receivers[i].FinishedAt = utc(o.Receivers[i].FinishedAt)
-			}
-			o.FinishedAt, o.CreatedAt, o.UpdatedAt = utc(o.FinishedAt), utc(o.CreatedAt), utc(o.UpdatedAt)
-			o.Schedule.NextSyncAt, o.Schedule.LeaseUntil = utc(o.Schedule.NextSyncAt), utc(o.Schedule.LeaseUntil)
-			return o
-		},
-		scheduled: []edit[O]{
-			{"allocation_processing", set(paysync.AllocProcessing)},
-			{"allocation_failed", set(paysync.AllocFailed)},
-		},
-		unscheduled: []edit[O]{
-			{"allocation_end", set(paysync.AllocEnd)},
-			{"finish", set(paysync.AllocFinish)},
-			{"finish_failed", set(paysync.AllocFinishFailed)},
-			{"ignore", set(paysync.AllocIgnore)},
-		},
-		create:   repository.Store.CreateAllocationOrder,
-		get:      repository.Store.GetAllocationOrder,
-		getByBiz: repository.Store.GetAllocationOrderByBizNo,
-		commit:   repository.Store.CommitAllocationOrder,
-		claim:    repository.Store.ClaimAllocationOrders,
-		release:  repository.Store.ReleaseAllocationOrders,
-	}
+	return st.CreateRefundOrder(ctx, r, ReserveRefund(pay, r), e)
 }

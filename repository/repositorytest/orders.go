@@ -9,17 +9,18 @@ import (
 	"github.com/paysync/paysync/repository"
 )
 
-// orderTest is one contract of PayOrders, asserted for AllocationOrders too.
+// orderTest is one contract of PayOrders, asserted for every kind of order.
 type orderTest[O any] struct {
 	name string
 	fn   func(t *testing.T, s suite, k kind[O])
 }
 
-func runOrders[O any](t *testing.T, s suite, k kind[O]) {
+// runOrders asserts every contract the kinds share on kind k, then extra,
+// the kind's own.
+func runOrders[O any](t *testing.T, s suite, k kind[O], extra ...orderTest[O]) {
 	tests := []orderTest[O]{
 		{"CreateAndGet", testCreateAndGet[O]},
 		{"CreateDuplicate", testCreateDuplicate[O]},
-		{"CreateInvalid", testCreateInvalid[O]},
 		{"GetMissing", testGetMissing[O]},
 		{"Commit", testCommit[O]},
 		{"CommitKeepsNumbers", testCommitKeepsNumbers[O]},
@@ -30,8 +31,15 @@ func runOrders[O any](t *testing.T, s suite, k kind[O]) {
 		{"Copies", testCopies[O]},
 		{"Times", testOrderTimes[O]},
 	}
+	if k.list != nil {
+		tests = append(tests, orderTest[O]{"ListOfPayOrder", testListOfPayOrder[O]})
+	}
+	tests = append(tests, validationTests[O]()...)
 	tests = append(tests, scheduleTests[O]()...)
+	tests = append(tests, sightingTests[O]()...)
+	tests = append(tests, listingTests[O]()...)
 	tests = append(tests, concurrencyTests[O]()...)
+	tests = append(tests, extra...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, s, k) })
 	}
@@ -67,10 +75,30 @@ func expect[O any](k kind[O], o O, v int64, lease paysync.Schedule) fields {
 	return k.fields(o)
 }
 
+// looksFor looks at orders and, for a kind that has one, at their pay
+// orders.
+func looksFor[O any](k kind[O], orders ...O) []look {
+	var looks []look
+	for _, o := range orders {
+		looks = append(looks, lookKind(k, o))
+		if k.payOrder != nil {
+			looks = append(looks, lookOrder(payKind(), *k.payOrder(&o), ""))
+		}
+	}
+	return looks
+}
+
+// prepared stores what must exist before o can be created.
+func prepared[O any](t *testing.T, st repository.Store, k kind[O], o O) {
+	t.Helper()
+	if k.prepare != nil {
+		must(t, k.prepare(st, t.Context(), o))
+	}
+}
+
 func testCreateAndGet[O any](t *testing.T, s suite, k kind[O]) {
 	st := s.newStore(t)
 	o := k.newOrder("o-1", base())
-	*k.announced(&o) = []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}
 	*k.version(&o) = 7 // ignored: a new order is version 1
 	must(t, k.create(st, t.Context(), o))
 	want := expect(k, o, 1, paysync.Schedule{})
@@ -106,34 +134,13 @@ func testCreateDuplicate[O any](t *testing.T, s suite, k kind[O]) {
 			dup := k.newOrder(tc.no, base().Add(time.Minute))
 			no, biz := k.numbers(&dup)
 			*no, *biz = tc.no, tc.biz
+			prepared(t, st, k, dup)
+			looks := append(looksFor(k, first, dup), lookOrder(k, tc.no, tc.biz))
+			before := snapshot(t, st, looks...)
 			wantErr(t, "create duplicate", k.create(st, t.Context(), dup), paysync.ErrDuplicate)
 			wantErr(t, "look up the duplicate", tc.notThere(st), k.notFound)
 			same(t, "first order", k.fields(stored(t, st, k, "o-1")), expect(k, first, 1, paysync.Schedule{}))
-		})
-	}
-}
-
-func testCreateInvalid[O any](t *testing.T, s suite, k kind[O]) {
-	tests := []struct{ name, no, biz string }{
-		{"no number", "", "biz-1"},
-		{"no merchant number", "o-1", ""},
-		{"neither", "", ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			st := s.newStore(t)
-			o := k.newOrder("o-1", base())
-			no, biz := k.numbers(&o)
-			*no, *biz = tc.no, tc.biz
-			wantErr(t, "create", k.create(st, t.Context(), o), paysync.ErrInvalidRequest)
-			if tc.no != "" {
-				_, err := k.get(st, t.Context(), tc.no)
-				wantErr(t, "get by number", err, k.notFound)
-			}
-			if tc.biz != "" {
-				_, err := k.getByBiz(st, t.Context(), tc.biz)
-				wantErr(t, "get by merchant number", err, k.notFound)
-			}
+			same(t, "store after the duplicate", snapshot(t, st, looks...), before)
 		})
 	}
 }
@@ -196,20 +203,29 @@ func testCommitWithoutSync[O any](t *testing.T, s suite, k kind[O]) {
 	sameList(t, "every sync record stored", syncIDs(all), []string{})
 }
 
+// testCommitKeepsNumbers: a commit cannot change the merchant number, a
+// refund's pay order number or CreatedAt; it keeps them as stored and writes
+// the rest.
 func testCommitKeepsNumbers[O any](t *testing.T, s suite, k kind[O]) {
 	st := s.newStore(t)
 	created(t, st, k, "o-1", base())
 	next := stored(t, st, k, "o-1")
-	_, biz := k.numbers(&next)
-	*biz = "biz-changed"
-	must(t, k.commit(st, t.Context(), next, NewEntries(k.tradeType, "o-1", base())))
-
-	got, err := k.getByBiz(st, t.Context(), "biz-o-1")
-	must(t, err)
-	if _, gotBiz := k.numbers(&got); *gotBiz != "biz-o-1" || *k.version(&got) != 2 {
-		t.Errorf("got merchant number %q version %d, want biz-o-1 version 2", *gotBiz, *k.version(&got))
+	at := base().Add(time.Minute)
+	k.change(&next, at)
+	want := next
+	for _, f := range k.kept(&next) {
+		*f += "-changed"
 	}
-	_, err = k.getByBiz(st, t.Context(), "biz-changed")
+	createdAt, _ := k.timestamps(&next)
+	*createdAt = base().Add(-time.Hour)
+	must(t, k.commit(st, t.Context(), next, NewEntries(k.tradeType, "o-1", at)))
+
+	wantFields := expect(k, want, 2, paysync.Schedule{})
+	same(t, "got by number", k.fields(stored(t, st, k, "o-1")), wantFields)
+	got, err := k.getByBiz(st, t.Context(), k.biz(want))
+	must(t, err)
+	same(t, "got by the stored merchant number", k.fields(got), wantFields)
+	_, err = k.getByBiz(st, t.Context(), k.biz(want)+"-changed")
 	wantErr(t, "get by the merchant number the commit tried", err, k.notFound)
 }
 
@@ -222,27 +238,78 @@ func testCommitConflict[O any](t *testing.T, s suite, k kind[O]) {
 	must(t, k.commit(st, t.Context(), v2, first))
 	want := expect(k, v2, 2, paysync.Schedule{})
 
+	before := snapshot(t, st, looksFor(k, v2)...)
 	for _, v := range []int64{1, 3, 0, -1} {
 		o := stored(t, st, k, "o-1")
 		k.change(&o, base().Add(time.Hour))
 		*k.version(&o) = v
-		err := k.commit(st, t.Context(), o, NewEntries(k.tradeType, "o-1", base().Add(time.Hour)))
+		e := NewEntries(k.tradeType, "o-1", base().Add(time.Hour))
+		e.Sightings = []repository.AnomalySighting{NewSighting(k.tradeType, "o-1", paysync.AnomalyAmountMismatch, base().Add(time.Hour))}
+		err := k.commit(st, t.Context(), o, e)
 		wantErr(t, fmt.Sprintf("commit with version %d", v), err, paysync.ErrVersionConflict)
 	}
 	same(t, "order after conflicts", k.fields(stored(t, st, k, "o-1")), want)
 	sameTrail(t, "after conflicts", trailOf(t, st, ""), entriesTrail(first))
+	same(t, "store after conflicts", snapshot(t, st, looksFor(k, v2)...), before)
 }
 
 func testCommitMissing[O any](t *testing.T, s suite, k kind[O]) {
 	st := s.newStore(t)
-	created(t, st, k, "o-1", base())
+	o := created(t, st, k, "o-1", base())
 	ghost := k.newOrder("o-2", base())
 	*k.version(&ghost) = 1
-	err := k.commit(st, t.Context(), ghost, NewEntries(k.tradeType, "o-2", base()))
+	prepared(t, st, k, ghost)
+	looks := looksFor(k, o, ghost)
+	before := snapshot(t, st, looks...)
+	e := NewEntries(k.tradeType, "o-2", base())
+	e.Sightings = []repository.AnomalySighting{NewSighting(k.tradeType, "o-2", paysync.AnomalyAmountMismatch, base())}
+	err := k.commit(st, t.Context(), ghost, e)
 	wantErr(t, "commit a missing order", err, k.notFound)
-	_, err = k.get(st, t.Context(), "o-2")
-	wantErr(t, "get the missing order", err, k.notFound)
-	sameTrail(t, "after the commit", trailOf(t, st, ""), trail{})
+	same(t, "store after the commit", snapshot(t, st, looks...), before)
+}
+
+// testListOfPayOrder: the orders of a pay order, in creation order
+// (CreatedAt, then number), and only those; an empty slice for a pay order
+// with none or no such pay order.
+func testListOfPayOrder[O any](t *testing.T, s suite, k kind[O]) {
+	st := s.newStore(t)
+	t0 := base()
+	of := func(payNo string) func(*O) { return func(o *O) { *k.payOrder(o) = payNo } }
+	// Created out of order, with a tie on CreatedAt broken by number.
+	created(t, st, k, "o-c", t0.Add(time.Minute), of("pay-1"))
+	created(t, st, k, "o-b", t0.Add(2*time.Minute), of("pay-1"))
+	created(t, st, k, "o-x", t0, of("pay-2"))
+	created(t, st, k, "o-a", t0.Add(time.Minute), of("pay-1"))
+	created(t, st, k, "o-d", zoned(-24*time.Hour), of("pay-1")) // earlier, in another zone
+	must(t, st.CreatePayOrder(t.Context(), NewPaidOrder("pay-3", t0)))
+
+	for _, c := range []struct {
+		payNo string
+		want  []string
+	}{
+		{"pay-1", []string{"o-d", "o-a", "o-c", "o-b"}},
+		{"pay-2", []string{"o-x"}},
+		{"pay-3", []string{}},
+		{"pay-missing", []string{}},
+	} {
+		got, err := k.list(st, t.Context(), c.payNo)
+		must(t, err)
+		if got == nil {
+			t.Errorf("%s: nil, want an empty slice when there are none", c.payNo)
+		}
+		sameList(t, "orders of "+c.payNo, k.nos(got), c.want)
+		for _, o := range got {
+			same(t, "listed "+k.no(o), k.fields(o), k.fields(stored(t, st, k, k.no(o))))
+		}
+	}
+	// What a list returns is the caller's.
+	got, err := k.list(st, t.Context(), "pay-1")
+	must(t, err)
+	want := k.fields(stored(t, st, k, "o-a"))
+	for i := range got {
+		k.scribble(&got[i])
+	}
+	same(t, "o-a after the caller scribbled on the list", k.fields(stored(t, st, k, "o-a")), want)
 }
 
 func testCommitDuplicateIDs[O any](t *testing.T, s suite, k kind[O]) {
@@ -283,15 +350,21 @@ func testCommitDuplicateIDs[O any](t *testing.T, s suite, k kind[O]) {
 			earlier := NewEntries(k.tradeType, "o-0", base())
 			must(t, k.commit(st, t.Context(), other, earlier))
 			saved := NewSyncRecord(k.tradeType, "o-0", base())
-			must(t, st.SaveSyncRecord(t.Context(), saved))
+			must(t, st.SaveEntries(t.Context(), repository.Entries{Sync: saved}))
 			before := trailOf(t, st, "")
 
 			o := created(t, st, k, "o-1", base())
 			next := stored(t, st, k, "o-1")
 			k.change(&next, base().Add(time.Minute))
 			e := NewEntries(k.tradeType, "o-1", base().Add(time.Minute))
+			e.Sightings = []repository.AnomalySighting{NewSighting(k.tradeType, "o-1", paysync.AnomalyAmountMismatch, base())}
 			tc.clash(&e, saved, earlier)
 			wantErr(t, "commit", k.commit(st, t.Context(), next, e), paysync.ErrDuplicate)
+			as, err := st.OrderAnomalies(t.Context(), k.tradeType, "o-1")
+			must(t, err)
+			if len(as) != 0 {
+				t.Errorf("the refused commit's sighting is stored: %v", as)
+			}
 
 			same(t, "order after the commit", k.fields(stored(t, st, k, "o-1")), expect(k, o, 1, paysync.Schedule{}))
 			sameTrail(t, "after the commit", trailOf(t, st, ""), before)
@@ -343,7 +416,6 @@ func testCopies[O any](t *testing.T, s suite, k kind[O]) {
 		t.Run(tc.name, func(t *testing.T) {
 			st := s.newStore(t)
 			o := k.newOrder("o-1", base())
-			*k.announced(&o) = []paysync.AnomalyCode{paysync.AnomalyTradeMismatch, paysync.AnomalyAmountMismatch}
 			held, want := tc.touch(t, st, o)
 			k.scribble(&held)
 			same(t, "stored order after the caller scribbled on its copy", k.fields(stored(t, st, k, "o-1")), want)

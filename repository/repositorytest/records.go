@@ -4,14 +4,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
 )
 
 func recordTests() []test {
 	return []test{
-		{"SaveSyncRecord", testSaveSyncRecord},
-		{"SaveSyncRecordDuplicate", testSaveSyncRecordDuplicate},
+		{"SaveEntries", testSaveEntries},
+		{"SaveEntriesDuplicate", testSaveEntriesDuplicate},
+		{"SaveEntriesEmpty", testSaveEntriesEmpty},
+		{"GetSyncRecord", testGetSyncRecord},
 		{"AdjustRecordFields", testAdjustRecordFields},
 		{"ListSyncRecords", testListSyncRecords},
 		{"ListAdjustRecords", testListAdjustRecords},
@@ -36,7 +39,7 @@ func writeHistory(t *testing.T, st repository.Store) history {
 	created(t, st, a, "a-1", t0)
 	var h history
 	save := func(r paysync.SyncRecord) {
-		must(t, st.SaveSyncRecord(ctx, r))
+		must(t, st.SaveEntries(ctx, repository.Entries{Sync: r}))
 		h.syncs = append(h.syncs, r)
 	}
 	commit := func(e repository.Entries, do func() error) {
@@ -69,38 +72,121 @@ func pick(ids []string, at ...int) []string {
 	return out
 }
 
-func testSaveSyncRecord(t *testing.T, st repository.Store, _ Options) {
+// testSaveEntries: SaveEntries stores a record, its adjusts, sightings and
+// events, field for field, without touching any order.
+func testSaveEntries(t *testing.T, st repository.Store, _ Options) {
+	p := payKind()
+	created(t, st, p, "p-1", base())
+	before := p.fields(stored(t, st, p, "p-1"))
 	r := NewSyncRecord(paysync.TradePay, "p-1", zoned(0))
 	r.ChannelState, r.Adjusted, r.AdjustNo = "", false, ""
 	r.Anomalies = []paysync.AnomalyCode{paysync.AnomalyAmountMismatch, paysync.AnomalyTradeMismatch}
 	r.ErrorCode, r.ErrorMsg = string(paysync.CodeUnavailable), "渠道超时"
 	r.ClientIP, r.Source = "2001:db8::1", paysync.SourceAPI
-	must(t, st.SaveSyncRecord(t.Context(), r))
-
-	got, err := st.ListSyncRecords(t.Context(), repository.RecordFilter{})
-	must(t, err)
-	if len(got) != 1 {
-		t.Fatalf("listed %d sync records, want 1", len(got))
+	adjust := NewAdjustRecord(paysync.TradePay, "p-1", zoned(0))
+	adjust.Source, adjust.Way, adjust.Operator, adjust.Reason = paysync.SourceManual, paysync.WayManual, "ops@example.com", "复核"
+	e := repository.Entries{
+		Sync:      r,
+		Adjusts:   []paysync.AdjustRecord{adjust},
+		Sightings: []repository.AnomalySighting{NewSighting(paysync.TradePay, "p-1", paysync.AnomalyAmountMismatch, zoned(0))},
+		Events: []paysync.Event{anomalyEvent(paysync.TradePay, "p-1", zoned(0)),
+			NewEvent(paysync.EventSyncExhausted, paysync.TradePay, "p-1", zoned(0))},
 	}
-	want := r
-	want.CreatedAt = utc(r.CreatedAt)
-	same(t, "sync record", syncFields(got[0]), syncFields(want))
+	must(t, st.SaveEntries(t.Context(), e))
+
+	syncs, err := st.ListSyncRecords(t.Context(), repository.RecordFilter{})
+	must(t, err)
+	r.CreatedAt = utc(r.CreatedAt)
+	same(t, "sync records", listFields(syncFields, syncs), listFields(syncFields, []paysync.SyncRecord{r}))
+	adjusts, err := st.ListAdjustRecords(t.Context(), repository.RecordFilter{})
+	must(t, err)
+	adjust.CreatedAt = utc(adjust.CreatedAt)
+	same(t, "adjust records", listFields(adjustFields, adjusts), listFields(adjustFields, []paysync.AdjustRecord{adjust}))
+	events, err := st.ListEvents(t.Context(), repository.EventFilter{})
+	must(t, err)
+	for i := range e.Events {
+		e.Events[i].CreatedAt = utc(e.Events[i].CreatedAt)
+	}
+	same(t, "events", listFields(eventFields, events), listFields(eventFields, e.Events))
+	as, err := st.OrderAnomalies(t.Context(), paysync.TradePay, "p-1")
+	must(t, err)
+	same(t, "anomalies", listFields(anomalyFields, as),
+		listFields(anomalyFields, []paysync.Anomaly{opened(paysync.TradePay, "p-1", paysync.AnomalyAmountMismatch, zoned(0))}))
+	same(t, "the order", p.fields(stored(t, st, p, "p-1")), before)
 }
 
-func testSaveSyncRecordDuplicate(t *testing.T, st repository.Store, _ Options) {
-	first := NewSyncRecord(paysync.TradePay, "p-1", base())
-	must(t, st.SaveSyncRecord(t.Context(), first))
-	again := NewSyncRecord(paysync.TradePay, "p-2", base())
-	again.ID = first.ID
-	wantErr(t, "save a taken id", st.SaveSyncRecord(t.Context(), again), paysync.ErrDuplicate)
-
+// testSaveEntriesDuplicate: a taken id refuses all of the entries.
+func testSaveEntriesDuplicate(t *testing.T, st repository.Store, _ Options) {
 	p := payKind()
-	created(t, st, p, "p-3", base())
-	e := NewEntries(paysync.TradePay, "p-3", base())
-	must(t, st.CommitPayOrder(t.Context(), stored(t, st, p, "p-3"), e))
-	again.ID = e.Sync.ID
-	wantErr(t, "save the id of a commit's record", st.SaveSyncRecord(t.Context(), again), paysync.ErrDuplicate)
-	sameTrail(t, "after the duplicates", trailOf(t, st, ""), trail{syncs: []string{first.ID.String()}}.plus(entriesTrail(e)))
+	created(t, st, p, "p-1", base())
+	first := repository.Entries{Sync: NewSyncRecord(paysync.TradePay, "p-1", base())}
+	must(t, st.SaveEntries(t.Context(), first))
+	committed := NewEntries(paysync.TradePay, "p-1", base())
+	must(t, st.CommitPayOrder(t.Context(), stored(t, st, p, "p-1"), committed))
+
+	tests := []struct {
+		name  string
+		clash func(e *repository.Entries)
+	}{
+		{"sync id of a saved record", func(e *repository.Entries) { e.Sync.ID = first.Sync.ID }},
+		{"sync id of a commit's record", func(e *repository.Entries) { e.Sync.ID = committed.Sync.ID }},
+		{"adjust number of a commit", func(e *repository.Entries) { e.Adjusts[0].AdjustNo = committed.Adjusts[0].AdjustNo }},
+		{"event id of a commit", func(e *repository.Entries) { e.Events[0].ID = committed.Events[0].ID }},
+		{"event id twice", func(e *repository.Entries) { e.Events = append(e.Events, e.Events[0]) }},
+		{"adjust number twice", func(e *repository.Entries) { e.Adjusts = append(e.Adjusts, e.Adjusts[0]) }},
+	}
+	looks := looksFor(p, stored(t, st, p, "p-1"))
+	before := snapshot(t, st, looks...)
+	for _, tc := range tests {
+		e := NewEntries(paysync.TradePay, "p-1", base().Add(time.Minute))
+		e.Sightings = []repository.AnomalySighting{NewSighting(paysync.TradePay, "p-1", paysync.AnomalyAmountMismatch, base())}
+		tc.clash(&e)
+		wantErr(t, tc.name, st.SaveEntries(t.Context(), e), paysync.ErrDuplicate)
+		same(t, "store after "+tc.name, snapshot(t, st, looks...), before)
+	}
+}
+
+// testSaveEntriesEmpty: empty entries store nothing and return nil.
+func testSaveEntriesEmpty(t *testing.T, st repository.Store, _ Options) {
+	p := payKind()
+	created(t, st, p, "p-1", base())
+	looks := looksFor(p, stored(t, st, p, "p-1"))
+	before := snapshot(t, st, looks...)
+	for _, e := range []repository.Entries{{}, {Adjusts: []paysync.AdjustRecord{}, Events: []paysync.Event{},
+		Sightings: []repository.AnomalySighting{}, Resolutions: []repository.AnomalyResolution{}}} {
+		must(t, st.SaveEntries(t.Context(), e))
+	}
+	same(t, "store after empty entries", snapshot(t, st, looks...), before)
+}
+
+// testGetSyncRecord reads back, field for field, what a commit and
+// SaveEntries stored; a record nobody stored is not found.
+func testGetSyncRecord(t *testing.T, st repository.Store, _ Options) {
+	p := payKind()
+	created(t, st, p, "p-1", base())
+	saved := NewSyncRecord(paysync.TradePay, "p-1", zoned(0))
+	saved.Anomalies = []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}
+	saved.ErrorCode, saved.ErrorMsg, saved.ClientIP = string(paysync.CodeUnavailable), "timeout", "10.0.0.1"
+	must(t, st.SaveEntries(t.Context(), repository.Entries{Sync: saved}))
+	committed := NewEntries(paysync.TradePay, "p-1", zoned(time.Second))
+	committed.Sync.Source = paysync.SourceCallback
+	must(t, st.CommitPayOrder(t.Context(), stored(t, st, p, "p-1"), committed))
+
+	for _, want := range []paysync.SyncRecord{saved, committed.Sync} {
+		want.CreatedAt = utc(want.CreatedAt)
+		got, err := st.GetSyncRecord(t.Context(), want.ID)
+		must(t, err)
+		same(t, "sync record "+want.ID.String(), syncFields(got), syncFields(want))
+		// What was got back is the caller's.
+		scribbleSync(&got)
+		again, err := st.GetSyncRecord(t.Context(), want.ID)
+		must(t, err)
+		same(t, "sync record after the caller scribbled on it", syncFields(again), syncFields(want))
+	}
+	for _, id := range []uuid.UUID{newID(), {}} {
+		_, err := st.GetSyncRecord(t.Context(), id)
+		wantErr(t, "get sync record "+id.String(), err, paysync.ErrRecordNotFound)
+	}
 }
 
 func testAdjustRecordFields(t *testing.T, st repository.Store, _ Options) {
@@ -108,19 +194,18 @@ func testAdjustRecordFields(t *testing.T, st repository.Store, _ Options) {
 	created(t, st, a, "a-1", base())
 	r := NewAdjustRecord(paysync.TradeAllocation, "a-1", zoned(0))
 	r.Source, r.Way = paysync.SourceCallback, paysync.WayAllocReceiver
+	r.ReceiverNo = "a-1-2"
 	r.Before, r.After = string(paysync.ReceiverPending), string(paysync.ReceiverSuccess)
+	manual := NewAdjustRecord(paysync.TradeAllocation, "a-1", zoned(time.Second))
+	manual.Source, manual.Way, manual.Operator, manual.Reason = paysync.SourceManual, paysync.WayManual, "ops@example.com", "渠道已确认"
 	e := NewEntries(paysync.TradeAllocation, "a-1", zoned(0))
-	e.Adjusts = []paysync.AdjustRecord{r}
+	e.Adjusts = []paysync.AdjustRecord{r, manual}
 	must(t, st.CommitAllocationOrder(t.Context(), stored(t, st, a, "a-1"), e))
 
 	got, err := st.ListAdjustRecords(t.Context(), repository.RecordFilter{})
 	must(t, err)
-	if len(got) != 1 {
-		t.Fatalf("listed %d adjust records, want 1", len(got))
-	}
-	want := r
-	want.CreatedAt = utc(r.CreatedAt)
-	same(t, "adjust record", adjustFields(got[0]), adjustFields(want))
+	r.CreatedAt, manual.CreatedAt = utc(r.CreatedAt), utc(manual.CreatedAt)
+	same(t, "adjust records", listFields(adjustFields, got), listFields(adjustFields, []paysync.AdjustRecord{r, manual}))
 }
 
 func testListSyncRecords(t *testing.T, st repository.Store, _ Options) {

@@ -234,6 +234,9 @@ func testCommitLeavesSchedule[O any](t *testing.T, s suite, k kind[O]) {
 			e.apply(&next)
 			must(t, k.commit(st, t.Context(), next, NewEntries(k.tradeType, "o-1", t0)))
 
+			want := next
+			k.schedule(&want).NextSyncAt = time.Time{}
+			same(t, "order after the commit", k.fields(stored(t, st, k, "o-1")), expect(k, want, 2, paysync.Schedule{}))
 			wantSchedule(t, st, k, "o-1", 2, time.Time{})
 			wantLease(t, st, k, "o-1", "", time.Time{})
 			sameList(t, "b's claim", claimed(t, st, k, "b", t0.Add(time.Hour), t0.Add(2*time.Hour), 10), []string{})

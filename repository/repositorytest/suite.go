@@ -4,8 +4,8 @@
 // contract; Options only sizes the tests that load many orders or writers.
 //
 // It also exports benchmarks of the two costs DESIGN §10 bounds (claim and
-// commit with many orders stored) and builders of valid orders and records
-// for other packages' tests.
+// commit with many orders stored) and builders of valid orders, records,
+// sightings and refund changes for other packages' tests.
 package repositorytest
 
 import (
@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
 )
 
@@ -67,12 +68,21 @@ func Run(t *testing.T, newStore Factory, opts Options) {
 		t.Fatal(err)
 	}
 	s := suite{newStore: newStore, opts: opts.withDefaults()}
-	t.Run("PayOrders", func(t *testing.T) { runOrders(t, s, payKind()) })
-	t.Run("AllocationOrders", func(t *testing.T) { runOrders(t, s, allocationKind()) })
+	t.Run("Fields", testFieldGuard)
+	t.Run("PayOrders", func(t *testing.T) {
+		runOrders(t, s, payKind(), orderTest[paysync.PayOrder]{"EmptyRefundStatus", testPayEmptyRefundStatus})
+	})
+	t.Run("AllocationOrders", func(t *testing.T) {
+		runOrders(t, s, allocationKind(), orderTest[paysync.AllocationOrder]{"CreatedPending", testAllocationPending})
+	})
+	t.Run("RefundOrders", func(t *testing.T) { runOrders(t, s, refundKind(), refundTests()...) })
+	t.Run("TransferOrders", func(t *testing.T) { runOrders(t, s, transferKind()) })
 	t.Run("Records", func(t *testing.T) { s.runAll(t, recordTests()) })
 	t.Run("Outbox", func(t *testing.T) { s.runAll(t, outboxTests()) })
+	t.Run("Anomalies", func(t *testing.T) { s.runAll(t, anomalyTests()) })
+	t.Run("Listings", func(t *testing.T) { s.runAll(t, listingsTests()) })
 	t.Run("Values", func(t *testing.T) { s.runAll(t, valueTests()) })
-	t.Run("Context", func(t *testing.T) { s.runAll(t, contextTests()) })
+	t.Run("Context", func(t *testing.T) { runContext(t, s) })
 	t.Run("PayOrderLoader", func(t *testing.T) { runLoader(t, s) })
 }
 

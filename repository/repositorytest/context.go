@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,7 +88,7 @@ func runContext(t *testing.T, s suite) {
 // writes reports whether method name writes.
 func writes(name string) bool {
 	for _, p := range []string{"Create", "Commit", "Claim", "Release", "Save", "Mark", "Load"} {
-		if len(name) >= len(p) && name[:len(p)] == p {
+		if strings.HasPrefix(name, p) {
 			return true
 		}
 	}

@@ -61,6 +61,7 @@ func listingWorld[O any](t *testing.T, st repository.Store, k kind[O]) map[strin
 				due = t0.Add(time.Duration(n-2*i) * time.Minute) // a tie on NextSyncAt
 			}
 			o := k.newOrder(no, createdAt)
+			k.change(&o, createdAt.Add(time.Second)) // every field set, so that a summary shows each
 			sp.edit(&o)
 			k.schedule(&o).NextSyncAt = due
 			must(t, k.create(st, t.Context(), o))

@@ -43,11 +43,14 @@ func runLoader(t *testing.T, s suite) {
 		_, err = st.GetPayOrder(t.Context(), "L2")
 		require.ErrorIs(t, err, paysync.ErrOrderNotFound, "nothing of a failed load is stored")
 
-		bad := NewPayOrder("L3", base())
-		bad.BizOrderNo = ""
-		err = l.LoadPayOrders(t.Context(), []paysync.PayOrder{NewPayOrder("L4", base()), bad})
-		require.ErrorIs(t, err, paysync.ErrInvalidRequest)
-		_, err = st.GetPayOrder(t.Context(), "L4")
-		require.ErrorIs(t, err, paysync.ErrOrderNotFound)
+		// Each order is validated as CreatePayOrder validates it.
+		for _, e := range invalidEdits(payKind()) {
+			bad := NewPayOrder("L3", base())
+			e.apply(&bad)
+			err = l.LoadPayOrders(t.Context(), []paysync.PayOrder{NewPayOrder("L4", base()), bad})
+			require.ErrorIs(t, err, paysync.ErrInvalidRequest, e.name)
+			_, err = st.GetPayOrder(t.Context(), "L4")
+			require.ErrorIs(t, err, paysync.ErrOrderNotFound, "nothing of a load with an order %s is stored", e.name)
+		}
 	})
 }

@@ -51,7 +51,7 @@ func children[O any](ctx context.Context, s *Store, op string, t *table[O], orde
 
 func commit[O any](ctx context.Context, s *Store, op string, t *table[O], o O, e repository.Entries) error {
 	return s.update(ctx, op, func() error {
-		o, err := t.kind.in(op, o)
+		o, err := t.in(op, o)
 		if err != nil {
 			return err
 		}

@@ -104,7 +104,7 @@ func (s *Store) ListRefundOrders(ctx context.Context, orderNo string) ([]paysync
 func (s *Store) CommitRefundOrder(ctx context.Context, r paysync.RefundOrder, pay *repository.PayRefundChange, e repository.Entries) error {
 	const op = "memstore.CommitRefundOrder"
 	return s.update(ctx, op, func() error {
-		r, err := refundIn(op, r)
+		r, err := s.refunds.in(op, r)
 		if err != nil {
 			return err
 		}

@@ -177,20 +177,26 @@ func (t *table[O]) check(op, no string, v int64) (*entry[O], error) {
 	return e, nil
 }
 
-// fresh returns o, checked by the kind's in, as a new order: Version 1, no
-// lease, the schedule set. It returns ErrInvalidRequest when a number or
-// CreatedAt is missing, and ErrDuplicate when a number is taken.
-func (t *table[O]) fresh(op string, o O) (O, error) {
+// in returns o as the store keeps it: the kind's in, and ErrInvalidRequest
+// when a number or CreatedAt is missing, on a create as on a commit.
+func (t *table[O]) in(op string, o O) (O, error) {
 	o, err := t.kind.in(op, o)
+	if s := t.kind.summary(&o); err == nil && (s.TradeNo == "" || s.BizNo == "" || s.CreatedAt.IsZero()) {
+		err = invalid(op, "an order needs its system and merchant numbers and its CreatedAt")
+	}
+	return o, err
+}
+
+// fresh returns o, checked by in, as a new order: Version 1, no
+// lease, the schedule set. It returns in's errors, and ErrDuplicate when a
+// number is taken.
+func (t *table[O]) fresh(op string, o O) (O, error) {
+	o, err := t.in(op, o)
 	if err != nil {
 		return o, err
 	}
 	s := t.kind.summary(&o)
 	switch {
-	case s.TradeNo == "" || s.BizNo == "":
-		return o, invalid(op, "an order needs a system and a merchant number")
-	case s.CreatedAt.IsZero():
-		return o, invalid(op, "an order needs its CreatedAt")
 	case t.byNo[s.TradeNo] != nil:
 		return o, paysync.Ef(op, paysync.ErrDuplicate, "system number "+s.TradeNo+" is taken", nil)
 	case t.byBiz[s.BizNo] != nil:

@@ -16,9 +16,13 @@ func TestConformance(t *testing.T) {
 
 // The costs DESIGN §10 bounds: at a million orders stored, at most twice
 // the cost at ten thousand.
-func BenchmarkClaim10k(b *testing.B)        { repositorytest.BenchmarkClaim(b, newStore, 10_000) }
-func BenchmarkClaim1M(b *testing.B)         { repositorytest.BenchmarkClaim(b, newStore, 1_000_000) }
-func BenchmarkClaimRefunds10k(b *testing.B) { repositorytest.BenchmarkClaimRefunds(b, newStore, 10_000) }
-func BenchmarkClaimRefunds1M(b *testing.B)  { repositorytest.BenchmarkClaimRefunds(b, newStore, 1_000_000) }
-func BenchmarkCommit10k(b *testing.B)       { repositorytest.BenchmarkCommit(b, newStore, 10_000) }
-func BenchmarkCommit1M(b *testing.B)        { repositorytest.BenchmarkCommit(b, newStore, 1_000_000) }
+func BenchmarkClaim10k(b *testing.B) { repositorytest.BenchmarkClaim(b, newStore, 10_000) }
+func BenchmarkClaim1M(b *testing.B)  { repositorytest.BenchmarkClaim(b, newStore, 1_000_000) }
+func BenchmarkClaimRefunds10k(b *testing.B) {
+	repositorytest.BenchmarkClaimRefunds(b, newStore, 10_000)
+}
+func BenchmarkClaimRefunds1M(b *testing.B) {
+	repositorytest.BenchmarkClaimRefunds(b, newStore, 1_000_000)
+}
+func BenchmarkCommit10k(b *testing.B) { repositorytest.BenchmarkCommit(b, newStore, 10_000) }
+func BenchmarkCommit1M(b *testing.B)  { repositorytest.BenchmarkCommit(b, newStore, 1_000_000) }

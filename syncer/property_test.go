@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package syncer
 
 import (
@@ -8,6 +10,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/paysync/paysync"
@@ -43,14 +46,21 @@ func TestPropertyPay(t *testing.T) {
 	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Logf("seed %d, %d steps", seed, steps)
-			p := newPayProp(t, seed)
-			for range steps {
-				p.step()
+			synctest.Test(t, func(t *testing.T) {
+				p := newPayProp(t, seed)
+				drive(p.e.clock, func() {
+					for range steps {
+						p.step()
+						if t.Failed() {
+							return
+						}
+					}
+				})
 				if t.Failed() {
 					t.Fatalf("seed %d: stopped at step %d (%s)", seed, p.n.steps, p.last)
 				}
-			}
-			total.add(p.n)
+				total.add(p.n)
+			})
 		})
 	}
 	t.Logf("pay property: %d seeds, %s", len(seeds), total)

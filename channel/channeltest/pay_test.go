@@ -118,7 +118,7 @@ func TestSetPayAfterCountsFromTheCallAndOnlyAnswers(t *testing.T) {
 
 func TestSetPayAt(t *testing.T) {
 	clk := newClock()
-	c := channeltest.New(channeltest.Config{Now: clk.Now})
+	c := channeltest.New(channeltest.Config{Clock: clk})
 	ctx := context.Background()
 	o := order("P1")
 	start := clk.Now()
@@ -150,7 +150,7 @@ func TestSetPayAt(t *testing.T) {
 // Steps due together apply in the order they were scripted: the last wins.
 func TestScheduledTruthsDueTogetherLastScriptedWins(t *testing.T) {
 	clk := newClock()
-	c := channeltest.New(channeltest.Config{Now: clk.Now})
+	c := channeltest.New(channeltest.Config{Clock: clk})
 	c.SetPayAt("P1", clk.Now(), channel.PayReport{State: channel.PayClosed})
 	c.SetPayAfter("P1", 0, channel.PayReport{State: channel.PayFailed})
 	r, err := c.QueryPay(context.Background(), order("P1"))

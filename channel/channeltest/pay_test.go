@@ -185,3 +185,18 @@ func TestReportHelpers(t *testing.T) {
 	assert.Equal(t, "T9", p.OutOrderNo, "Paid keeps the order's trade number")
 	assert.True(t, p.PaidAt.IsZero())
 }
+
+// TestReportNumbersPayments: a trade that took money has a channel number
+// even when the order does not know it yet; one that took none has none.
+func TestReportNumbersPayments(t *testing.T) {
+	o := order("P1")
+	for _, st := range channel.PayStates() {
+		r := channeltest.Report(o, st)
+		want := ""
+		if st == channel.PaySuccess || st == channel.PayRefunded {
+			want = "out-P1"
+		}
+		assert.Equal(t, want, r.OutOrderNo, st)
+	}
+	assert.Equal(t, channeltest.Report(o, channel.PaySuccess), channeltest.Paid(o))
+}

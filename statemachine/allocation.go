@@ -7,7 +7,7 @@ import (
 )
 
 // AllocationEvent names a move of an allocation order. The values are also
-// the fsm event names.
+// the fsm event names; each leads to one status.
 type AllocationEvent string
 
 // Allocation order events.
@@ -19,7 +19,9 @@ const (
 	AllocFinishFail AllocationEvent = "finish_fail" // allocation_end → finish_failed
 )
 
-// ignore is deliberately absent from every row: an ignored allocation never moves.
+// ignore is deliberately absent from every row: an ignored allocation never
+// moves. A person has no moves of their own here: the manual table is this
+// one.
 var allocationMachine = newMachine("statemachine.Allocation", "allocation order", allocationStates(), []Transition{
 	{Event: string(AllocEnd), From: []string{str(paysync.AllocProcessing), str(paysync.AllocFailed)}, To: str(paysync.AllocEnd)},
 	{Event: string(AllocFail), From: []string{str(paysync.AllocProcessing)}, To: str(paysync.AllocFailed)},
@@ -41,18 +43,17 @@ func allocationStates() []string {
 // leads from from to itself. It returns (from, false, err) with err wrapping
 // paysync.ErrInvalidTransition when from is not a known status, ev is not a
 // known event, or the table has no such move; and wrapping paysync.ErrInternal
-// if looplab/fsm disagrees with the table (a bug). A cancelled ctx does not
-// stop the transition.
+// when looplab/fsm fails otherwise (a bug). A cancelled ctx does not stop the
+// transition.
 func Allocation(ctx context.Context, from paysync.AllocationStatus, ev AllocationEvent) (paysync.AllocationStatus, bool, error) {
-	t, changed, err := allocationMachine.apply(ctx, string(from), string(ev))
-	return paysync.AllocationStatus(t), changed, err
+	return apply(allocationMachine, ctx, from, ev)
 }
 
-// AllocationEventFor returns the event that moves an allocation order from
-// from to to, and false when the table has no such move (including from == to).
-func AllocationEventFor(from, to paysync.AllocationStatus) (AllocationEvent, bool) {
-	ev, ok := allocationMachine.eventFor(string(from), string(to))
-	return AllocationEvent(ev), ok
+// AllocationEventTo returns the event that leads an allocation order to
+// status to, and false when none does. Whether an order may take it,
+// Allocation answers.
+func AllocationEventTo(to paysync.AllocationStatus) (AllocationEvent, bool) {
+	return eventTo[AllocationEvent](allocationMachine, to)
 }
 
 // AllocationTransitions returns a copy of the allocation order table; changing
@@ -61,4 +62,4 @@ func AllocationTransitions() []Transition { return allocationMachine.transitions
 
 // AllocationDiagram returns the allocation order table as a Mermaid
 // stateDiagram-v2.
-func AllocationDiagram() string { return allocationMachine.diagram() }
+func AllocationDiagram() string { return diagram(allocationMachine, nil) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/looplab/fsm"
 	"github.com/paysync/paysync"
@@ -17,18 +18,22 @@ type Transition struct {
 	To    string
 }
 
-// machine is one table and its looplab/fsm form. It is built once at package
-// initialisation and never written afterwards, so it is safe to share.
+// machine is one table and the fsms that guard it. The table and its fsm
+// form are built once at package initialisation and never written again, so
+// they are safe to share; the fsms themselves are not, so each call takes one
+// from the pool for itself.
 type machine struct {
 	op     string   // the paysync.Error op, e.g. "statemachine.Pay"
 	noun   string   // what moves, for messages, e.g. "pay order"
 	states []string // every known state, in the order diagrams list them
 	table  []Transition
-	// events is the table as looplab wants it, row for row, built once so
-	// that applying a change does not rebuild it. fsm.NewFSM only reads it
-	// into maps of its own, and nothing in this package writes it after
-	// newMachine, so sharing it between goroutines is safe.
+	// events is the whole table as looplab wants it. fsm.NewFSM only reads
+	// it into maps of its own.
 	events fsm.Events
+	// fsms holds *fsm.FSM values built over events. Building one costs
+	// several maps; a call sets the state it starts from, so an fsm carries
+	// nothing from one call into the next.
+	fsms sync.Pool
 }
 
 // newMachine copies table into a machine, so the literal it was given and the
@@ -53,84 +58,55 @@ func copyTransitions(table []Transition) []Transition {
 	return out
 }
 
-// target returns the state ev leads to from from and the table row saying
-// so, and false when the table has no such move.
-func (m *machine) target(from, ev string) (string, int, bool) {
-	for i, t := range m.table {
-		if t.Event != ev {
-			continue
-		}
-		for _, src := range t.From {
-			if src == from {
-				return t.To, i, true
-			}
-		}
-	}
-	return "", 0, false
-}
-
-// eventFor returns the event that moves from to to, and false when none does.
-func (m *machine) eventFor(from, to string) (string, bool) {
+// eventTo returns the event that leads to state to. Every table here has one
+// event per target (TestTables holds it), so naming the event for a target
+// decides nothing: whether the order may take it from where it is, the fsm
+// answers in apply.
+func (m *machine) eventTo(to string) (string, bool) {
 	for _, t := range m.table {
-		if t.To != to {
-			continue
-		}
-		for _, src := range t.From {
-			if src == from {
-				return t.Event, true
-			}
+		if t.To == to {
+			return t.Event, true
 		}
 	}
 	return "", false
 }
 
-// apply moves from by ev. On any error the returned state is from.
+// apply moves from by ev and returns the new state and true; (from, false,
+// nil) for a move from a state to itself; on any error, from and false. The
+// fsm's answer decides: a move the table lacks is refused by the fsm.
 func (m *machine) apply(ctx context.Context, from, ev string) (string, bool, error) {
-	to, row, ok := m.target(from, ev)
-	if !ok {
-		return from, false, m.refuse(from, ev, nil)
+	f, _ := m.fsms.Get().(*fsm.FSM)
+	if f == nil {
+		f = fsm.NewFSM(from, m.events, nil)
 	}
-	if to == from {
-		// A self-transition changes nothing: answer without building an fsm.
-		return from, false, nil
-	}
+	f.SetState(from)
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	// The fsm gets only ev's row: the other rows cannot take part in this
-	// move, and leaving them out halves the cost of building it.
-	f := fsm.NewFSM(from, m.events[row:row+1], nil)
-	// A cancelled ctx would leave the fsm half-way through the transition for
-	// good; the caller's deadline belongs to its I/O, not to this in-memory step.
-	if ctx.Done() != nil {
-		ctx = context.WithoutCancel(ctx)
+	// A cancelled ctx would stop the fsm half-way through the transition;
+	// the caller's deadline belongs to its I/O, not to this in-memory step.
+	err := f.Event(context.WithoutCancel(ctx), ev)
+	if err == nil {
+		to := f.Current()
+		m.fsms.Put(f)
+		return to, true, nil
 	}
-	if err := f.Event(ctx, ev); err != nil {
-		return from, false, m.fsmError(from, ev, err)
-	}
-	if got := f.Current(); got != to {
-		// The fsm and the table disagree: a bug here, not a bad request.
-		return from, false, paysync.Ef(m.op, paysync.ErrInternal,
-			fmt.Sprintf("%s %q: event %q led to %q, table says %q", m.noun, from, ev, got, to), nil)
-	}
-	return to, true, nil
-}
-
-// fsmError maps an error of fsm.Event: a self-transition is no change (nil),
-// a refused event is ErrInvalidTransition, anything else is a bug. It lives
-// apart from apply so that the success path does not pay for the errors.As
-// targets escaping to the heap.
-func (m *machine) fsmError(from, ev string, err error) error {
-	var none fsm.NoTransitionError
-	var invalid fsm.InvalidEventError
-	var unknown fsm.UnknownEventError
+	var (
+		none    fsm.NoTransitionError
+		invalid fsm.InvalidEventError
+		unknown fsm.UnknownEventError
+	)
 	switch {
 	case errors.As(err, &none) && none.Err == nil:
-		return nil
+		m.fsms.Put(f)
+		return from, false, nil
 	case errors.As(err, &invalid), errors.As(err, &unknown):
-		return m.refuse(from, ev, err)
+		m.fsms.Put(f)
+		return from, false, m.refuse(from, ev, err)
 	}
-	return paysync.Ef(m.op, paysync.ErrInternal, fmt.Sprintf("%s %q: event %q failed", m.noun, from, ev), err)
+	// Any other answer (a transition left in flight, say) leaves the fsm in a
+	// state no later call should inherit: it is dropped, not pooled.
+	return from, false, paysync.Ef(m.op, paysync.ErrInternal, fmt.Sprintf("%s %q: event %q failed", m.noun, from, ev), err)
 }
 
 // refuse builds the ErrInvalidTransition error for from and ev, saying which
@@ -164,4 +140,22 @@ func (m *machine) hasEvent(ev string) bool {
 		}
 	}
 	return false
+}
+
+// withManual returns the table followed by the rows only a person may take
+// (docs/state-machines.md): a second table, so a sync can never take them.
+func withManual(table, manual []Transition) []Transition {
+	return append(copyTransitions(table), manual...)
+}
+
+// apply is the typed form every machine's exported functions share.
+func apply[S, E ~string](m *machine, ctx context.Context, from S, ev E) (S, bool, error) {
+	to, changed, err := m.apply(ctx, string(from), string(ev))
+	return S(to), changed, err
+}
+
+// eventTo is the typed form of machine.eventTo.
+func eventTo[E, S ~string](m *machine, to S) (E, bool) {
+	ev, ok := m.eventTo(string(to))
+	return E(ev), ok
 }

@@ -24,10 +24,30 @@ func TestSelfTransitionIsNoOp(t *testing.T) {
 	if err != nil || changed || to != "a" {
 		t.Fatalf("got (%q, %v, %v), want (a, false, nil)", to, changed, err)
 	}
-	// Building an fsm allocates several maps; the no-op path must build none.
-	allocs := testing.AllocsPerRun(100, func() { _, _, _ = m.apply(context.Background(), "a", "stay") })
-	if allocs != 0 {
-		t.Fatalf("no-op path allocates %v times, want 0 (no fsm built)", allocs)
+}
+
+// TestPooledFSMCarriesNoState: an fsm comes back to the pool in the state its
+// last call left it in; the next call must start from its own status anyway.
+func TestPooledFSMCarriesNoState(t *testing.T) {
+	m := testMachine()
+	if to, _, err := m.apply(context.Background(), "a", "go"); err != nil || to != "b" {
+		t.Fatalf("a by go: (%q, %v), want b", to, err)
+	}
+	f, _ := m.fsms.Get().(*fsm.FSM)
+	if f == nil {
+		t.Skip("the pool dropped its fsm (a GC ran); nothing to check this time")
+	}
+	if f.Current() != "b" {
+		t.Fatalf("pooled fsm is in %q, want b: the test no longer sees a used fsm", f.Current())
+	}
+	m.fsms.Put(f)
+	// From b, "go" is refused; a pooled fsm still in a would take it.
+	if to, changed, err := m.apply(context.Background(), "b", "go"); !errors.Is(err, paysync.ErrInvalidTransition) || changed || to != "b" {
+		t.Fatalf("b by go: (%q, %v, %v), want a refusal", to, changed, err)
+	}
+	// And from a, after a refusal left the fsm in b, "go" is allowed again.
+	if to, _, err := m.apply(context.Background(), "a", "go"); err != nil || to != "b" {
+		t.Fatalf("a by go after a refusal: (%q, %v), want b", to, err)
 	}
 }
 
@@ -45,6 +65,13 @@ func TestFSMAnswers(t *testing.T) {
 			mutate: func(m *machine) { m.events[1].Dst = "a" },
 		},
 		{
+			// The table says a → b; the fsm's copy says otherwise. The fsm is
+			// the guard, and it is what apply obeys.
+			name:     "fsm refuses what the table allows",
+			mutate:   func(m *machine) { m.events[1].Src = nil },
+			sentinel: paysync.ErrInvalidTransition,
+		},
+		{
 			name:     "fsm does not know the event",
 			mutate:   func(m *machine) { m.events[1].Name = "other" },
 			sentinel: paysync.ErrInvalidTransition,
@@ -55,11 +82,6 @@ func TestFSMAnswers(t *testing.T) {
 			mutate:   func(m *machine) { m.events[1].Src = []string{"b"} },
 			sentinel: paysync.ErrInvalidTransition,
 			wraps:    func(err error) bool { var e fsm.InvalidEventError; return errors.As(err, &e) },
-		},
-		{
-			name:     "fsm lands elsewhere",
-			mutate:   func(m *machine) { m.events[1].Dst = "c" },
-			sentinel: paysync.ErrInternal,
 		},
 	}
 	for _, c := range cases {
@@ -89,7 +111,8 @@ func TestFSMAnswers(t *testing.T) {
 // TestEventsIndependentOfTable: the fsm events and the table share no slices,
 // so neither can change the other.
 func TestEventsIndependentOfTable(t *testing.T) {
-	for _, m := range []*machine{payMachine, allocationMachine, receiverMachine} {
+	for _, m := range []*machine{payMachine, payManualMachine, allocationMachine, receiverMachine,
+		refundMachine, refundManualMachine, transferMachine, transferManualMachine} {
 		for i := range m.table {
 			if &m.table[i].From[0] == &m.events[i].Src[0] {
 				t.Fatalf("%s: table row %d shares its From slice with the fsm events", m.op, i)

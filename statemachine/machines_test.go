@@ -22,13 +22,14 @@ type spec struct {
 
 	known       func(state string) bool
 	apply       func(ctx context.Context, from, ev string) (string, bool, error)
-	eventFor    func(from, to string) (string, bool)
+	eventTo     func(to string) (string, bool)
 	transitions func() []statemachine.Transition
 	diagram     func() string
 }
 
 func specs() []spec {
-	return []spec{paySpec(), allocationSpec(), receiverSpec()}
+	return []spec{paySpec(), payManualSpec(), allocationSpec(), receiverSpec(),
+		refundSpec(), refundManualSpec(), transferSpec(), transferManualSpec()}
 }
 
 func paySpec() spec {
@@ -62,8 +63,8 @@ func paySpec() spec {
 			to, changed, err := statemachine.Pay(ctx, paysync.PayStatus(from), statemachine.PayEvent(ev))
 			return string(to), changed, err
 		},
-		eventFor: func(from, to string) (string, bool) {
-			ev, ok := statemachine.PayEventFor(paysync.PayStatus(from), paysync.PayStatus(to))
+		eventTo: func(to string) (string, bool) {
+			ev, ok := statemachine.PayEventTo(paysync.PayStatus(to))
 			return string(ev), ok
 		},
 		transitions: statemachine.PayTransitions,
@@ -96,8 +97,8 @@ func allocationSpec() spec {
 			to, changed, err := statemachine.Allocation(ctx, paysync.AllocationStatus(from), statemachine.AllocationEvent(ev))
 			return string(to), changed, err
 		},
-		eventFor: func(from, to string) (string, bool) {
-			ev, ok := statemachine.AllocationEventFor(paysync.AllocationStatus(from), paysync.AllocationStatus(to))
+		eventTo: func(to string) (string, bool) {
+			ev, ok := statemachine.AllocationEventTo(paysync.AllocationStatus(to))
 			return string(ev), ok
 		},
 		transitions: statemachine.AllocationTransitions,
@@ -121,11 +122,121 @@ func receiverSpec() spec {
 			to, changed, err := statemachine.Receiver(ctx, paysync.ReceiverResult(from), statemachine.ReceiverEvent(ev))
 			return string(to), changed, err
 		},
-		eventFor: func(from, to string) (string, bool) {
-			ev, ok := statemachine.ReceiverEventFor(paysync.ReceiverResult(from), paysync.ReceiverResult(to))
+		eventTo: func(to string) (string, bool) {
+			ev, ok := statemachine.ReceiverEventTo(paysync.ReceiverResult(to))
 			return string(ev), ok
 		},
 		transitions: statemachine.ReceiverTransitions,
 		diagram:     statemachine.ReceiverDiagram,
 	}
+}
+
+// payManualSpec is the pay table plus what only a person may do: close a
+// paid order whose money never moved.
+func payManualSpec() spec {
+	m := paySpec()
+	m.name = "pay manual"
+	m.want = clone(m.want)
+	m.want[[2]string{"success", "close"}] = "close"
+	m.exits = map[string][]string{"success": {"close"}, "close": {"succeed"}, "cancel": {"succeed"}}
+	m.apply = func(ctx context.Context, from, ev string) (string, bool, error) {
+		to, changed, err := statemachine.PayManual(ctx, paysync.PayStatus(from), statemachine.PayEvent(ev))
+		return string(to), changed, err
+	}
+	m.transitions = statemachine.PayManualTransitions
+	m.diagram = nil // drawn with the pay table
+	return m
+}
+
+// refundLike is the refund and transfer table as DESIGN §3 states it.
+func refundLike() map[[2]string]string {
+	const progress, success, closed, fail = "progress", "success", "close", "fail"
+	return map[[2]string]string{
+		{progress, "succeed"}: success,
+		{progress, "close"}:   closed,
+		{progress, "fail"}:    fail,
+		{fail, "succeed"}:     success,
+		{fail, "close"}:       closed,
+		{fail, "restart"}:     progress,
+		{closed, "succeed"}:   success, // success after close
+		{closed, "restart"}:   progress,
+	}
+}
+
+func refundSpec() spec {
+	return spec{
+		name:   "refund",
+		states: []string{"progress", "success", "close", "fail"},
+		events: []string{"succeed", "close", "fail", "restart"},
+		want:   refundLike(),
+		exits:  map[string][]string{"success": nil, "close": {"succeed", "restart"}},
+		known:  func(st string) bool { return paysync.RefundOrderStatus(st).Valid() },
+		apply: func(ctx context.Context, from, ev string) (string, bool, error) {
+			to, changed, err := statemachine.Refund(ctx, paysync.RefundOrderStatus(from), statemachine.RefundEvent(ev))
+			return string(to), changed, err
+		},
+		eventTo: func(to string) (string, bool) {
+			ev, ok := statemachine.RefundEventTo(paysync.RefundOrderStatus(to))
+			return string(ev), ok
+		},
+		transitions: statemachine.RefundTransitions,
+		diagram:     statemachine.RefundDiagram,
+	}
+}
+
+func refundManualSpec() spec {
+	m := refundSpec()
+	m.name = "refund manual"
+	m.want[[2]string{"success", "close"}] = "close"
+	m.exits = map[string][]string{"success": {"close"}, "close": {"succeed", "restart"}}
+	m.apply = func(ctx context.Context, from, ev string) (string, bool, error) {
+		to, changed, err := statemachine.RefundManual(ctx, paysync.RefundOrderStatus(from), statemachine.RefundEvent(ev))
+		return string(to), changed, err
+	}
+	m.transitions = statemachine.RefundManualTransitions
+	m.diagram = nil
+	return m
+}
+
+func transferSpec() spec {
+	return spec{
+		name:   "transfer",
+		states: []string{"progress", "success", "close", "fail"},
+		events: []string{"succeed", "close", "fail", "restart"},
+		want:   refundLike(),
+		exits:  map[string][]string{"success": nil, "close": {"succeed", "restart"}},
+		known:  func(st string) bool { return paysync.TransferStatus(st).Valid() },
+		apply: func(ctx context.Context, from, ev string) (string, bool, error) {
+			to, changed, err := statemachine.Transfer(ctx, paysync.TransferStatus(from), statemachine.TransferEvent(ev))
+			return string(to), changed, err
+		},
+		eventTo: func(to string) (string, bool) {
+			ev, ok := statemachine.TransferEventTo(paysync.TransferStatus(to))
+			return string(ev), ok
+		},
+		transitions: statemachine.TransferTransitions,
+		diagram:     statemachine.TransferDiagram,
+	}
+}
+
+func transferManualSpec() spec {
+	m := transferSpec()
+	m.name = "transfer manual"
+	m.want[[2]string{"success", "close"}] = "close"
+	m.exits = map[string][]string{"success": {"close"}, "close": {"succeed", "restart"}}
+	m.apply = func(ctx context.Context, from, ev string) (string, bool, error) {
+		to, changed, err := statemachine.TransferManual(ctx, paysync.TransferStatus(from), statemachine.TransferEvent(ev))
+		return string(to), changed, err
+	}
+	m.transitions = statemachine.TransferManualTransitions
+	m.diagram = nil
+	return m
+}
+
+func clone(m map[[2]string]string) map[[2]string]string {
+	out := make(map[[2]string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }

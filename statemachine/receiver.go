@@ -30,18 +30,16 @@ var receiverMachine = newMachine("statemachine.Receiver", "allocation receiver",
 // from from to itself. It returns (from, false, err) with err wrapping
 // paysync.ErrInvalidTransition when from is not a known result, ev is not a
 // known event, or the table has no such move; and wrapping paysync.ErrInternal
-// if looplab/fsm disagrees with the table (a bug). A cancelled ctx does not
-// stop the transition.
+// when looplab/fsm fails otherwise (a bug). A cancelled ctx does not stop the
+// transition.
 func Receiver(ctx context.Context, from paysync.ReceiverResult, ev ReceiverEvent) (paysync.ReceiverResult, bool, error) {
-	t, changed, err := receiverMachine.apply(ctx, string(from), string(ev))
-	return paysync.ReceiverResult(t), changed, err
+	return apply(receiverMachine, ctx, from, ev)
 }
 
-// ReceiverEventFor returns the event that moves a receiver from from to to,
-// and false when the table has no such move (including from == to).
-func ReceiverEventFor(from, to paysync.ReceiverResult) (ReceiverEvent, bool) {
-	ev, ok := receiverMachine.eventFor(string(from), string(to))
-	return ReceiverEvent(ev), ok
+// ReceiverEventTo returns the event that leads a receiver to result to, and
+// false when none does.
+func ReceiverEventTo(to paysync.ReceiverResult) (ReceiverEvent, bool) {
+	return eventTo[ReceiverEvent](receiverMachine, to)
 }
 
 // ReceiverTransitions returns a copy of the receiver table; changing it
@@ -49,4 +47,4 @@ func ReceiverEventFor(from, to paysync.ReceiverResult) (ReceiverEvent, bool) {
 func ReceiverTransitions() []Transition { return receiverMachine.transitions() }
 
 // ReceiverDiagram returns the receiver table as a Mermaid stateDiagram-v2.
-func ReceiverDiagram() string { return receiverMachine.diagram() }
+func ReceiverDiagram() string { return diagram(receiverMachine, nil) }

@@ -72,6 +72,11 @@ func TestErrorOp(t *testing.T) {
 		{"statemachine.Pay", second(statemachine.Pay(context.Background(), paysync.PaySuccess, statemachine.PayClose))},
 		{"statemachine.Allocation", second(statemachine.Allocation(context.Background(), paysync.AllocIgnore, statemachine.AllocEnd))},
 		{"statemachine.Receiver", second(statemachine.Receiver(context.Background(), paysync.ReceiverSuccess, statemachine.ReceiverFail))},
+		{"statemachine.PayManual", second(statemachine.PayManual(context.Background(), paysync.PaySuccess, statemachine.PayFail))},
+		{"statemachine.Refund", second(statemachine.Refund(context.Background(), paysync.RefundSuccess, statemachine.RefundClose))},
+		{"statemachine.RefundManual", second(statemachine.RefundManual(context.Background(), paysync.RefundSuccess, statemachine.RefundFail))},
+		{"statemachine.Transfer", second(statemachine.Transfer(context.Background(), paysync.TransferSuccess, statemachine.TransferClose))},
+		{"statemachine.TransferManual", second(statemachine.TransferManual(context.Background(), paysync.TransferSuccess, statemachine.TransferRestart))},
 	}
 	for _, c := range cases {
 		var e *paysync.Error
@@ -108,28 +113,29 @@ func TestNilContext(t *testing.T) {
 	}
 }
 
-// TestEventFor asks for every pair of states: the allowed moves must name
-// their event, every other pair (including a state to itself) must say false.
-func TestEventFor(t *testing.T) {
+// TestEventTo: each status a move leads to is named by exactly one event,
+// and that event takes an order there from every status the table allows —
+// and from no other, whatever the caller asks.
+func TestEventTo(t *testing.T) {
 	for _, m := range specs() {
-		byPair := map[[2]string]string{}
+		byTarget := map[string]string{}
 		for key, to := range m.want {
-			byPair[[2]string{key[0], to}] = key[1]
+			if ev, seen := byTarget[to]; seen && ev != key[1] {
+				t.Fatalf("%s: %q is reached by %q and %q", m.name, to, ev, key[1])
+			}
+			byTarget[to] = key[1]
 		}
-		for _, from := range append(m.states, "unknown") {
-			for _, to := range append(m.states, "unknown") {
-				ev, ok := m.eventFor(from, to)
-				want, wantOK := byPair[[2]string{from, to}]
-				if ev != want || ok != wantOK {
-					t.Errorf("%s EventFor(%q, %q) = (%q, %v), want (%q, %v)", m.name, from, to, ev, ok, want, wantOK)
-				}
-				if !ok {
-					continue
-				}
-				// The event named must really lead there.
+		for _, to := range append(m.states, "unknown") {
+			ev, ok := m.eventTo(to)
+			want, wantOK := byTarget[to]
+			if ev != want || ok != wantOK {
+				t.Errorf("%s EventTo(%q) = (%q, %v), want (%q, %v)", m.name, to, ev, ok, want, wantOK)
+			}
+			for _, from := range m.states {
 				got, changed, err := m.apply(context.Background(), from, ev)
-				if err != nil || !changed || got != to {
-					t.Errorf("%s: applying %q to %q gave (%q, %v, %v), want %q", m.name, ev, from, got, changed, err, to)
+				_, allowed := m.want[[2]string{from, ev}]
+				if allowed != (err == nil && changed && got == to) {
+					t.Errorf("%s: %q by %q (to %q): got (%q, %v, %v), allowed=%v", m.name, from, ev, to, got, changed, err, allowed)
 				}
 			}
 		}

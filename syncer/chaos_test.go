@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package syncer
 
 import (
@@ -10,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/uuid"
@@ -70,7 +73,9 @@ func TestChaos(t *testing.T) {
 	}
 	for i := range seeds {
 		seed := uint64(chaosSeed + i)
-		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) { runChaos(t, seed, size) })
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { runChaos(t, seed, size) })
+		})
 	}
 }
 
@@ -78,13 +83,13 @@ func runChaos(t *testing.T, seed uint64, size chaosSize) {
 	t.Logf("chaos %s: seed %d, %d pay orders, %d allocation orders, %d workers × %d operations",
 		size.name, seed, size.pays, size.allocs, chaosWorkers, size.opsWorker)
 	c := newChaos(t, seed, size)
-	c.run()
+	drive(c.clock, c.run)
 	stats := c.ch.Stats()
 	t.Logf("faults injected: %d errors, %d timeouts over %d pay queries, %d closes, %d allocation queries",
 		stats.Injected, stats.Timeouts, stats.PayQueries, stats.Closes, stats.AllocationQueries)
 	t.Logf("operations: %s", c.n.String())
 	before := c.sourceCounts()
-	c.drain()
+	drive(c.clock, c.drain)
 	after := c.sourceCounts()
 	t.Logf("changes during chaos by source: callback %d, api %d, sweep %d; by the drain: %d",
 		before[paysync.SourceCallback], before[paysync.SourceAPI], before[paysync.SourceSweep],
@@ -114,7 +119,8 @@ type chaos struct {
 	seed   uint64
 	size   chaosSize
 	r      *rand.Rand
-	clock  *testClock
+	clock  *channeltest.Clock
+	tickMu sync.Mutex // one tick at a time, so the horizon holds
 	store  *memstore.Store
 	ch     *channeltest.Channel
 	hosts  [2]*Syncer
@@ -140,13 +146,13 @@ func (n *chaosCounts) String() string {
 }
 
 func newChaos(t *testing.T, seed uint64, size chaosSize) *chaos {
-	clock := &testClock{now: t0}
+	clock := channeltest.NewClock(t0)
 	c := &chaos{t: t, seed: seed, size: size, r: newRand(seed), clock: clock, store: memstore.New()}
 	c.ch = channeltest.New(channeltest.Config{ErrorRate: 0.10, TimeoutRate: 0.05, LatencyJitter: 2 * time.Millisecond,
-		Seed: int64(seed), Now: clock.Now})
+		Seed: int64(seed), Clock: clock})
 	reg := channel.NewRegistry(c.ch)
 	for i := range c.hosts {
-		s, err := New(Config{Store: c.store, Channels: reg, Clock: clock.Now, Owner: fmt.Sprintf("host-%d", i),
+		s, err := New(Config{Store: c.store, Channels: reg, Clock: clock, Owner: fmt.Sprintf("host-%d", i),
 			Concurrency: 4, ClaimBatch: 50, DrainTimeout: 20 * time.Millisecond})
 		require.NoError(t, err)
 		c.hosts[i] = s
@@ -353,12 +359,12 @@ func (c *chaos) run() {
 
 // tick moves the shared clock a minute on, up to the horizon.
 func (c *chaos) tick() {
-	c.clock.mu.Lock()
-	if c.clock.now.Before(t0.Add(chaosHorizon)) {
-		c.clock.now = c.clock.now.Add(time.Minute)
+	c.tickMu.Lock()
+	if c.clock.Now().Before(t0.Add(chaosHorizon)) {
+		c.clock.Add(time.Minute)
 		c.n.ticks.Add(1)
 	}
-	c.clock.mu.Unlock()
+	c.tickMu.Unlock()
 }
 
 // op runs one random operation. Its ctx ends in 20 ms, so an injected
@@ -438,7 +444,7 @@ func (c *chaos) drain() {
 	t := c.t
 	ctx := context.Background()
 	c.clock.Set(t0.Add(chaosHorizon + time.Hour))
-	c.drainC = channeltest.New(channeltest.Config{Now: c.clock.Now})
+	c.drainC = channeltest.New(channeltest.Config{Clock: c.clock})
 	for _, p := range c.pays {
 		if tr, ok := c.ch.Truth(p.start.OrderNo); ok {
 			c.drainC.SetPay(p.start.OrderNo, tr)
@@ -454,7 +460,7 @@ func (c *chaos) drain() {
 			c.drainC.SetAllocationNotFound(a.start.AllocationNo)
 		}
 	}
-	s, err := New(Config{Store: c.store, Channels: channel.NewRegistry(c.drainC), Clock: c.clock.Now, Owner: "drain"})
+	s, err := New(Config{Store: c.store, Channels: channel.NewRegistry(c.drainC), Clock: c.clock, Owner: "drain"})
 	require.NoError(t, err)
 	for _, p := range c.pays {
 		_, err := s.SyncPay(ctx, PayRequest{OrderNo: p.start.OrderNo})
@@ -633,21 +639,31 @@ func checkChaosAlloc(t *testing.T, a chaosAlloc, o paysync.AllocationOrder, rep 
 // ctx, must return nil — not "ReleasePayOrders: context canceled".
 func TestChaosSweepCutShort(t *testing.T) {
 	t.Run("Sweep", func(t *testing.T) {
-		e := newEnv(t, func(c *Config) { c.DrainTimeout = time.Millisecond })
-		e.pay("O1", paysync.PayProgress)
-		e.ch.TimeoutNext("O1", 1) // the channel never answers this sync
-		ctx, cancel := context.WithTimeout(e.ctx, 10*time.Millisecond)
-		defer cancel()
-		rep, err := e.s.Sweep(ctx, SweepOptions{})
-		assert.NoError(t, err, "a pass cut short by its ctx is not a store failure")
-		assert.Equal(t, 1, rep.Errors, "the hung sync counts as failed")
+		synctest.Test(t, func(t *testing.T) {
+			e := newEnv(t, func(c *Config) { c.DrainTimeout = time.Millisecond })
+			e.pay("O1", paysync.PayProgress)
+			e.ch.TimeoutNext("O1", 1) // the channel never answers this sync
+			ctx, cancel := context.WithTimeout(e.ctx, 10*time.Millisecond)
+			defer cancel()
+			var (
+				rep SweepReport
+				err error
+			)
+			drive(e.clock, func() { rep, err = e.s.Sweep(ctx, SweepOptions{}) })
+			assert.NoError(t, err, "a pass cut short by its ctx is not a store failure")
+			assert.Equal(t, 1, rep.Errors, "the hung sync counts as failed")
+		})
 	})
 	t.Run("Run", func(t *testing.T) {
-		e := newEnv(t, func(c *Config) { c.DrainTimeout = time.Millisecond })
-		e.pay("O1", paysync.PayProgress)
-		e.ch.TimeoutNext("O1", 1)
-		ctx, cancel := context.WithTimeout(e.ctx, 10*time.Millisecond)
-		defer cancel()
-		assert.NoError(t, e.s.Run(ctx), "Run returns nil when its ctx ends")
+		synctest.Test(t, func(t *testing.T) {
+			e := newEnv(t, func(c *Config) { c.DrainTimeout = time.Millisecond })
+			e.pay("O1", paysync.PayProgress)
+			e.ch.TimeoutNext("O1", 1)
+			ctx, cancel := context.WithTimeout(e.ctx, 10*time.Millisecond)
+			defer cancel()
+			var err error
+			drive(e.clock, func() { err = e.s.Run(ctx) })
+			assert.NoError(t, err, "Run returns nil when its ctx ends")
+		})
 	})
 }

@@ -17,8 +17,9 @@ type Config struct {
 	Store    repository.Store
 	Channels *channel.Registry
 
-	// Clock returns the current time. Default time.Now.
-	Clock func() time.Time
+	// Clock is the engine's time: what it reads and what it waits on (lock
+	// waits, rate limits, back-off, drains, polls). Default WallClock.
+	Clock Clock
 	// Logger receives one line per failure worth a look. Default: discards.
 	Logger *slog.Logger
 	// NewID returns the ids of records and events; they should be uuid v7 so
@@ -96,7 +97,7 @@ func (c Config) Validate() error {
 
 func (c Config) withDefaults() Config {
 	if c.Clock == nil {
-		c.Clock = time.Now
+		c.Clock = WallClock{}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -2,7 +2,6 @@ package syncer
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,24 +14,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// testClock is a settable clock shared by a test's Syncers and fake channel.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-
-func (c *testClock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
-
-func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
-
 // env is one test's world: a store, a fake channel named "test", a clock and
 // a Syncer over them.
 type env struct {
 	t     testing.TB
 	ctx   context.Context
-	clock *testClock
+	clock *channeltest.Clock
 	store *memstore.Store
 	ch    *channeltest.Channel
 	reg   *channel.Registry
@@ -42,9 +29,9 @@ type env struct {
 var t0 = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 func newEnv(t testing.TB, tune ...func(*Config)) *env {
-	clock := &testClock{now: t0}
+	clock := channeltest.NewClock(t0)
 	e := &env{t: t, ctx: context.Background(), clock: clock, store: memstore.New(),
-		ch: channeltest.New(channeltest.Config{Now: clock.Now})}
+		ch: channeltest.New(channeltest.Config{Clock: clock})}
 	e.reg = channel.NewRegistry(e.ch)
 	e.s = e.syncer(tune...)
 	return e
@@ -52,7 +39,7 @@ func newEnv(t testing.TB, tune ...func(*Config)) *env {
 
 // syncer returns another Syncer (another host) on the same store and channel.
 func (e *env) syncer(tune ...func(*Config)) *Syncer {
-	cfg := Config{Store: e.store, Channels: e.reg, Clock: e.clock.Now}
+	cfg := Config{Store: e.store, Channels: e.reg, Clock: e.clock}
 	for _, f := range tune {
 		f(&cfg)
 	}

@@ -21,7 +21,7 @@ func Example() {
 	store := memstore.New()
 	wechat := channeltest.New(channeltest.Config{Name: "wechat"})
 	s, err := syncer.New(syncer.Config{Store: store, Channels: channel.NewRegistry(wechat),
-		Clock: func() time.Time { return now }})
+		Clock: channeltest.NewClock(now)})
 	if err != nil {
 		panic(err)
 	}

@@ -11,6 +11,7 @@ import (
 // limiters holds one token bucket per configured channel, and the back-off
 // any channel earns by answering ErrRateLimited.
 type limiters struct {
+	clock   Clock
 	backoff time.Duration
 
 	mu     sync.RWMutex
@@ -24,8 +25,8 @@ type channelLimit struct {
 	until time.Time // no call before this: the channel said "too many"
 }
 
-func newLimiters(cfg map[string]RateLimit, backoff time.Duration) *limiters {
-	l := &limiters{backoff: backoff, byName: make(map[string]*channelLimit, len(cfg))}
+func newLimiters(clock Clock, cfg map[string]RateLimit, backoff time.Duration) *limiters {
+	l := &limiters{clock: clock, backoff: backoff, byName: make(map[string]*channelLimit, len(cfg))}
 	for name, rl := range cfg {
 		l.byName[name] = &channelLimit{lim: rate.NewLimiter(rate.Limit(rl.Rate), rl.Burst)}
 	}
@@ -33,7 +34,8 @@ func newLimiters(cfg map[string]RateLimit, backoff time.Duration) *limiters {
 }
 
 // wait blocks until a call to channel name is allowed, or ctx ends (its error
-// is returned).
+// is returned). Tokens are reserved against the Syncer's clock and waited for
+// on it (rate.Limiter.Wait would read the wall clock).
 func (l *limiters) wait(ctx context.Context, name string) error {
 	l.mu.RLock()
 	c := l.byName[name]
@@ -44,19 +46,19 @@ func (l *limiters) wait(ctx context.Context, name string) error {
 	c.mu.Lock()
 	until := c.until
 	c.mu.Unlock()
-	if d := time.Until(until); d > 0 {
-		t := time.NewTimer(d)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		}
+	if err := sleep(ctx, l.clock, until.Sub(l.clock.Now())); err != nil {
+		return err
 	}
 	if c.lim == nil {
 		return nil
 	}
-	return c.lim.Wait(ctx)
+	now := l.clock.Now()
+	r := c.lim.ReserveN(now, 1) // Burst >= 1 (Config.Validate): always OK
+	if err := sleep(ctx, l.clock, r.DelayFrom(now)); err != nil {
+		r.CancelAt(l.clock.Now()) // give the token back to the next caller
+		return err
+	}
+	return nil
 }
 
 // hold makes channel name wait out the back-off before its next call.
@@ -69,7 +71,7 @@ func (l *limiters) hold(name string) {
 	}
 	l.mu.Unlock()
 	c.mu.Lock()
-	if u := time.Now().Add(l.backoff); u.After(c.until) {
+	if u := l.clock.Now().Add(l.backoff); u.After(c.until) {
 		c.until = u
 	}
 	c.mu.Unlock()

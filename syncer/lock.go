@@ -11,6 +11,7 @@ import (
 // give up after a bounded wait. Shards keep unrelated orders from contending
 // on one mutex.
 type keyedLock struct {
+	clock  Clock
 	seed   maphash.Seed
 	shards [64]lockShard
 	pool   sync.Pool
@@ -26,8 +27,8 @@ type lockEntry struct {
 	refs int           // holders and waiters; the entry leaves the map at 0
 }
 
-func newKeyedLock() *keyedLock {
-	l := &keyedLock{seed: maphash.MakeSeed()}
+func newKeyedLock(clock Clock) *keyedLock {
+	l := &keyedLock{clock: clock, seed: maphash.MakeSeed()}
 	for i := range l.shards {
 		l.shards[i].m = make(map[string]*lockEntry)
 	}
@@ -59,12 +60,12 @@ func (l *keyedLock) acquire(ctx context.Context, key string, wait time.Duration)
 		return true, false
 	default:
 	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
+	timeout, stop := l.clock.After(wait)
+	defer stop()
 	select {
 	case e.held <- struct{}{}:
 		return true, true
-	case <-t.C:
+	case <-timeout:
 	case <-ctx.Done():
 	}
 	l.drop(s, key, e)

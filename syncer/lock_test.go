@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package syncer
 
 import (
@@ -5,7 +7,10 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"github.com/paysync/paysync/channel/channeltest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,7 +19,7 @@ import (
 // TestKeyedLockExcludes: one holder per key at a time, every waiter gets
 // its turn and learns it waited, and no entry outlives its last user.
 func TestKeyedLockExcludes(t *testing.T) {
-	l := newKeyedLock()
+	l := newKeyedLock(channeltest.NewClock(t0))
 	ctx := context.Background()
 	const goroutines, rounds = 8, 200
 	counts := map[string]int{} // written only under the key's lock
@@ -52,18 +57,32 @@ func TestKeyedLockExcludes(t *testing.T) {
 	}
 }
 
-// TestKeyedLockGivesUp: a waiter gives up when its wait runs out or its ctx
-// ends, holds nothing then, and the holder's release still works.
-func TestKeyedLockGivesUp(t *testing.T) {
-	l := newKeyedLock()
+// TestKeyedLockGivesUp: a waiter gives up when its wait runs out on the
+// Syncer's clock or its ctx ends, holds nothing then, and the holder's
+// release still works; a waiter that outlasts the holder takes the key and
+// knows it waited. The order of events is decided by the test clock and
+// synctest, not by sleeps.
+func TestKeyedLockGivesUp(t *testing.T) { synctest.Test(t, testKeyedLockGivesUp) }
+
+func testKeyedLockGivesUp(t *testing.T) {
+	clock := channeltest.NewClock(t0)
+	l := newKeyedLock(clock)
 	ctx := context.Background()
 	held, waited := l.acquire(ctx, "K", time.Second)
 	require.True(t, held)
 	assert.False(t, waited, "the first holder waited for nobody")
 
-	held, waited = l.acquire(ctx, "K", 10*time.Millisecond)
-	assert.False(t, held, "the wait ran out")
-	assert.True(t, waited)
+	gave := make(chan [2]bool, 1)
+	go func() {
+		held, waited := l.acquire(ctx, "K", 10*time.Millisecond)
+		gave <- [2]bool{held, waited}
+	}()
+	synctest.Wait()
+	clock.Add(10*time.Millisecond - time.Nanosecond)
+	synctest.Wait()
+	require.Empty(t, gave, "gave up before its wait ran out")
+	clock.Add(time.Nanosecond)
+	assert.Equal(t, [2]bool{false, true}, <-gave, "the wait ran out")
 
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
@@ -75,7 +94,7 @@ func TestKeyedLockGivesUp(t *testing.T) {
 		held, waited := l.acquire(ctx, "K", time.Minute)
 		done <- held && waited
 	}()
-	time.Sleep(10 * time.Millisecond)
+	synctest.Wait() // the waiter is queued on K
 	l.release("K")
 	assert.True(t, <-done, "the waiter holds K after the release, and knows it waited")
 	l.release("K")

@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package syncer
 
 import (
@@ -5,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/paysync/paysync"
@@ -256,13 +259,18 @@ func TestSyncPayCancelledBeforeAnswer(t *testing.T) {
 	assert.Equal(t, o, e.order("O1"))
 }
 
-func TestSyncPayBusy(t *testing.T) {
+func TestSyncPayBusy(t *testing.T) { synctest.Test(t, testSyncPayBusy) }
+
+func testSyncPayBusy(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.LockWait = 5 * time.Millisecond })
 	e.pay("O1", paysync.PayProgress)
 	held, _ := e.s.payLocks.acquire(e.ctx, "O1", time.Second)
 	require.True(t, held)
-	_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+	var err error
+	start := e.clock.Now()
+	drive(e.clock, func() { _, err = e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"}) })
 	require.ErrorIs(t, err, paysync.ErrSyncInProgress)
+	assert.Equal(t, 5*time.Millisecond, e.clock.Now().Sub(start), "it waited LockWait on the Syncer's clock")
 	assert.Equal(t, paysync.CodeBusy, paysync.ErrorCode(err))
 	e.s.payLocks.release("O1")
 	_, err = e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})

@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package syncer
 
 import (
@@ -7,6 +9,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"testing/synctest"
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
@@ -195,14 +198,21 @@ func TestPropertyAllocation(t *testing.T) {
 	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			t.Logf("seed %d, %d steps", seed, steps)
-			p := newAllocProp(t, seed)
-			for range steps {
-				p.step()
+			synctest.Test(t, func(t *testing.T) {
+				p := newAllocProp(t, seed)
+				drive(p.e.clock, func() {
+					for range steps {
+						p.step()
+						if t.Failed() {
+							return
+						}
+					}
+				})
 				if t.Failed() {
 					t.Fatalf("seed %d: stopped at step %d (%s)", seed, p.n.steps, p.last)
 				}
-			}
-			total.add(p.n)
+				total.add(p.n)
+			})
 		})
 	}
 	t.Logf("allocation property: %d seeds, %s", len(seeds), total)

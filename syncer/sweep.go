@@ -72,10 +72,10 @@ func (s *Syncer) Sweep(ctx context.Context, opts SweepOptions) (SweepReport, err
 		case <-passDone:
 			return
 		}
-		t := time.NewTimer(s.cfg.DrainTimeout)
-		defer t.Stop()
+		drained, stop := s.clk.After(s.cfg.DrainTimeout)
+		defer stop()
 		select {
-		case <-t.C:
+		case <-drained:
 			cancelSync()
 		case <-passDone:
 		}
@@ -301,12 +301,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 		if rep.Synced+rep.Errors > 0 {
 			continue
 		}
-		t := time.NewTimer(s.cfg.PollInterval)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-		case <-t.C:
-		}
+		_ = sleep(ctx, s.clk, s.cfg.PollInterval) // an ended ctx ends the loop
 	}
 	return nil
 }

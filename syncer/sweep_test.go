@@ -1,3 +1,5 @@
+//go:build go1.25
+
 package syncer
 
 import (
@@ -6,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/paysync/paysync"
@@ -101,8 +104,10 @@ func TestSweepSchedule(t *testing.T) {
 
 // TestSweepKeepsDueOnRateLimit: a rate-limited order is not a failure and
 // keeps its due time; the channel is backed off.
-func TestSweepKeepsDueOnRateLimit(t *testing.T) {
-	e := newEnv(t, func(c *Config) { c.RateLimitBackoff = time.Millisecond })
+func TestSweepKeepsDueOnRateLimit(t *testing.T) { synctest.Test(t, testSweepKeepsDueOnRateLimit) }
+
+func testSweepKeepsDueOnRateLimit(t *testing.T) {
+	e := newEnv(t, func(c *Config) { c.RateLimitBackoff = time.Minute })
 	o := e.pay("O1", paysync.PayProgress)
 	e.ch.FailNext("O1", 1, channel.ErrRateLimited)
 	rep := e.sweep(e.s)
@@ -110,8 +115,10 @@ func TestSweepKeepsDueOnRateLimit(t *testing.T) {
 	got := e.order("O1")
 	assert.Equal(t, o.Schedule.NextSyncAt, got.Schedule.NextSyncAt)
 	assert.Equal(t, o.Schedule.Attempts, got.Schedule.Attempts)
-	rep = e.sweep(e.s)
+	start := e.clock.Now()
+	drive(e.clock, func() { rep = e.sweep(e.s) })
 	assert.Equal(t, SweepReport{Due: 1, Synced: 1}, rep, "due again in the next pass")
+	assert.Equal(t, time.Minute, e.clock.Now().Sub(start), "the channel was left alone for RateLimitBackoff")
 }
 
 // TestSweepProgress: the callback sees every order, in order.
@@ -228,7 +235,9 @@ func (g *gate) QueryPay(ctx context.Context, o paysync.PayOrder) (channel.PayRep
 // TestSweepLeaseSurvivesCrash: a host cancelled after claiming 200 orders
 // keeps them leased; another host does not sync them until the lease ends,
 // then syncs them all. Nothing is lost or synced twice.
-func TestSweepLeaseSurvivesCrash(t *testing.T) {
+func TestSweepLeaseSurvivesCrash(t *testing.T) { synctest.Test(t, testSweepLeaseSurvivesCrash) }
+
+func testSweepLeaseSurvivesCrash(t *testing.T) {
 	e := newEnv(t)
 	const n = 300
 	for i := range n {
@@ -246,14 +255,17 @@ func TestSweepLeaseSurvivesCrash(t *testing.T) {
 	other := e.syncer(func(c *Config) { c.Owner = "other" })
 
 	ctx, cancel := context.WithCancel(e.ctx)
-	done := make(chan SweepReport)
-	go func() {
-		rep, _ := crashing.Sweep(ctx, SweepOptions{})
-		done <- rep
-	}()
-	<-g.blocked
-	cancel()
-	crashed := <-done
+	done := make(chan SweepReport, 1)
+	var crashed SweepReport
+	drive(e.clock, func() {
+		go func() {
+			rep, _ := crashing.Sweep(ctx, SweepOptions{})
+			done <- rep
+		}()
+		<-g.blocked
+		cancel()
+		crashed = <-done
+	})
 	assert.Equal(t, 200, crashed.Due)
 	assert.Equal(t, 10, crashed.Synced)
 	// The sync cut off by the cancel failed before an answer: its lease was
@@ -284,9 +296,15 @@ func TestSweepLeaseSurvivesCrash(t *testing.T) {
 
 // TestSweepRespectsRateLimit: the Syncer's own limit keeps the channel's
 // from ever refusing.
-func TestSweepRespectsRateLimit(t *testing.T) {
+// TestSweepRespectsRateLimit: the Syncer's limit (380/s) keeps a channel that
+// refuses more than 400/s from refusing anything, however many workers run.
+// The channel and the engine share the test clock, so the limit is measured
+// in the time the test decides, not in the machine's.
+func TestSweepRespectsRateLimit(t *testing.T) { synctest.Test(t, testSweepRespectsRateLimit) }
+
+func testSweepRespectsRateLimit(t *testing.T) {
 	e := newEnv(t)
-	e.ch = channeltest.New(channeltest.Config{Rate: 400, Burst: 10})
+	e.ch = channeltest.New(channeltest.Config{Rate: 400, Burst: 10, Clock: e.clock})
 	e.reg = channel.NewRegistry(e.ch)
 	e.s = e.syncer(func(c *Config) {
 		c.RateLimits = map[string]RateLimit{"test": {Rate: 380, Burst: 1}}
@@ -295,13 +313,20 @@ func TestSweepRespectsRateLimit(t *testing.T) {
 	for i := range 200 {
 		e.pay(fmt.Sprintf("O%03d", i), paysync.PayProgress)
 	}
-	rep := e.sweep(e.s)
+	start := e.clock.Now()
+	var rep SweepReport
+	drive(e.clock, func() { rep = e.sweep(e.s) })
 	assert.Equal(t, 200, rep.Synced)
 	assert.Zero(t, e.ch.Rejections())
+	// 200 calls at 380/s with a burst of 1: the last leaves 199/380 s after
+	// the first.
+	assert.InDelta(t, float64(199*time.Second/380), float64(e.clock.Now().Sub(start)), float64(time.Microsecond))
 }
 
 // TestRunDrains: Run stops when ctx ends and lets in-flight syncs finish.
-func TestRunDrains(t *testing.T) {
+func TestRunDrains(t *testing.T) { synctest.Test(t, testRunDrains) }
+
+func testRunDrains(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.PollInterval = time.Millisecond })
 	for i := range 50 {
 		e.pay(fmt.Sprintf("O%02d", i), paysync.PayProgress)
@@ -309,10 +334,11 @@ func TestRunDrains(t *testing.T) {
 	ctx, cancel := context.WithCancel(e.ctx)
 	errc := make(chan error)
 	go func() { errc <- e.s.Run(ctx) }()
-	require.Eventually(t, func() bool {
-		recs, _ := e.store.ListSyncRecords(e.ctx, repository.RecordFilter{})
-		return len(recs) == 50
-	}, 5*time.Second, time.Millisecond)
+	synctest.Wait() // a pass synced all 50; the next found nothing and Run waits out PollInterval
+	require.Equal(t, 1, e.clock.Waiting(), "Run polls on the Syncer's clock")
+	recs, err := e.store.ListSyncRecords(e.ctx, repository.RecordFilter{})
+	require.NoError(t, err)
+	assert.Len(t, recs, 50)
 	cancel()
 	require.NoError(t, <-errc)
 }
@@ -322,7 +348,7 @@ func TestRunDrains(t *testing.T) {
 type slowPassStore struct {
 	repository.Store
 	t     *testing.T
-	clock *testClock
+	clock *channeltest.Clock
 	seen  int
 }
 

@@ -18,7 +18,7 @@ type Syncer struct {
 	cfg      Config
 	store    repository.Store
 	channels *channel.Registry
-	now      func() time.Time
+	clk      Clock
 	newID    func() uuid.UUID
 	log      *slog.Logger
 
@@ -39,12 +39,12 @@ func New(cfg Config) (*Syncer, error) {
 		cfg:        cfg,
 		store:      cfg.Store,
 		channels:   cfg.Channels,
-		now:        cfg.Clock,
+		clk:        cfg.Clock,
 		newID:      cfg.NewID,
 		log:        cfg.Logger,
-		payLocks:   newKeyedLock(),
-		allocLocks: newKeyedLock(),
-		limits:     newLimiters(cfg.RateLimits, cfg.RateLimitBackoff),
+		payLocks:   newKeyedLock(cfg.Clock),
+		allocLocks: newKeyedLock(cfg.Clock),
+		limits:     newLimiters(cfg.Clock, cfg.RateLimits, cfg.RateLimitBackoff),
 	}, nil
 }
 
@@ -56,7 +56,7 @@ func (s *Syncer) Timetable() Timetable { return s.cfg.Timetable }
 
 // clock returns the current time in the form stores keep (UTC, µs), so a
 // value the engine computes compares equal to the value read back.
-func (s *Syncer) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+func (s *Syncer) clock() time.Time { return s.clk.Now().UTC().Truncate(time.Microsecond) }
 
 // storeCtx is the context for writes once a channel answer is in hand: the
 // answer's SyncRecord is written even when the caller has gone. A context

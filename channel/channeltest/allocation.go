@@ -48,7 +48,7 @@ func (c *Channel) QueryAllocation(ctx context.Context, order paysync.AllocationO
 		c.mu.Unlock()
 		return channel.AllocationReport{}, c.fail(ctx, f)
 	}
-	s.advance(c.cfg.Now)
+	s.advance(c.cfg.Clock.Now)
 	s.answers++
 	t := s.truth
 	c.mu.Unlock()
@@ -109,7 +109,7 @@ func (c *Channel) AllocationTruth(allocationNo string) (channel.AllocationReport
 	if !ok {
 		return channel.AllocationReport{}, false
 	}
-	s.advance(c.cfg.Now)
+	s.advance(c.cfg.Clock.Now)
 	if !s.truth.found {
 		return channel.AllocationReport{}, false
 	}

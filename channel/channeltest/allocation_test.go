@@ -73,7 +73,7 @@ func TestSetAllocation(t *testing.T) {
 
 func TestSetAllocationAfterAndAt(t *testing.T) {
 	clk := newClock()
-	c := channeltest.New(channeltest.Config{Now: clk.Now})
+	c := channeltest.New(channeltest.Config{Clock: clk})
 	ctx := context.Background()
 	a := allocation("A1")
 	c.SetAllocationAfter("A1", 1, channeltest.Allocated(a, channel.ReceiverPending))

@@ -17,6 +17,8 @@ var (
 	_ channel.Channel           = (*Channel)(nil)
 	_ channel.PayCloser         = (*Channel)(nil)
 	_ channel.AllocationQuerier = (*Channel)(nil)
+	_ channel.RefundQuerier     = (*Channel)(nil)
+	_ channel.TransferQuerier   = (*Channel)(nil)
 )
 
 // Channel is a scriptable fake payment channel. It is safe for concurrent
@@ -34,21 +36,25 @@ type Channel struct {
 	randMu sync.Mutex
 	rand   *rand.Rand
 
-	mu     sync.Mutex
-	pays   map[string]*payEntry
-	allocs map[string]*script[allocTruth]
+	mu        sync.Mutex
+	pays      map[string]*payEntry
+	allocs    map[string]*script[allocTruth]
+	refunds   map[string]*script[channel.RefundReport]
+	transfers map[string]*script[channel.TransferReport]
 
-	payQueries   atomic.Int64
-	closes       atomic.Int64
-	allocQueries atomic.Int64
-	rejections   atomic.Int64
-	injected     atomic.Int64
-	timeouts     atomic.Int64
+	payQueries      atomic.Int64
+	closes          atomic.Int64
+	allocQueries    atomic.Int64
+	refundQueries   atomic.Int64
+	transferQueries atomic.Int64
+	rejections      atomic.Int64
+	injected        atomic.Int64
+	timeouts        atomic.Int64
 }
 
 // New returns a fake channel configured by cfg, with defaults for its zero
 // fields. New does not fail: when cfg does not pass Validate, the channel
-// answers every QueryPay, ClosePay and QueryAllocation with that error
+// answers every call with that error
 // (wrapping paysync.ErrInvalidRequest). Call cfg.Validate first to catch the
 // mistake earlier.
 func New(cfg Config) *Channel {
@@ -58,9 +64,11 @@ func New(cfg Config) *Channel {
 		cfgErr:      cfg.Validate(),
 		errInjected: fmt.Errorf("channeltest %q: random fault: %w", cfg.Name, ErrInjected),
 		// The seed fills both PCG words so that Seed alone decides the stream.
-		rand:   rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(cfg.Seed))),
-		pays:   make(map[string]*payEntry),
-		allocs: make(map[string]*script[allocTruth]),
+		rand:      rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(cfg.Seed))),
+		pays:      make(map[string]*payEntry),
+		allocs:    make(map[string]*script[allocTruth]),
+		refunds:   make(map[string]*script[channel.RefundReport]),
+		transfers: make(map[string]*script[channel.TransferReport]),
 	}
 	if c.cfgErr != nil {
 		c.cfgErr = paysync.E("channeltest.New", paysync.ErrInvalidRequest, c.cfgErr)
@@ -80,14 +88,17 @@ type Stats struct {
 	PayQueries        int64 // QueryPay calls
 	Closes            int64 // ClosePay calls
 	AllocationQueries int64 // QueryAllocation calls
+	RefundQueries     int64 // QueryRefund calls
+	TransferQueries   int64 // QueryTransfer calls
 	// Rejections counts calls refused by the rate limit.
 	Rejections int64
 	// Injected counts calls answered with an injected error: FailNext,
-	// FailAllocationNext, Config.ErrorRate and the CloseError outcome.
+	// FailAllocationNext, FailRefundNext, FailTransferNext, Config.ErrorRate
+	// and the CloseError outcome.
 	Injected int64
 	// Timeouts counts calls held until their ctx was done by an injected
-	// timeout: TimeoutNext, TimeoutAllocationNext, Config.TimeoutRate and the
-	// CloseTimeout outcome. Latency cut short by ctx is not counted.
+	// timeout: TimeoutNext, TimeoutAllocationNext, TimeoutRefundNext,
+	// TimeoutTransferNext, Config.TimeoutRate and the CloseTimeout outcome. Latency cut short by ctx is not counted.
 	Timeouts int64
 }
 
@@ -98,6 +109,8 @@ func (c *Channel) Stats() Stats {
 		PayQueries:        c.payQueries.Load(),
 		Closes:            c.closes.Load(),
 		AllocationQueries: c.allocQueries.Load(),
+		RefundQueries:     c.refundQueries.Load(),
+		TransferQueries:   c.transferQueries.Load(),
 		Rejections:        c.rejections.Load(),
 		Injected:          c.injected.Load(),
 		Timeouts:          c.timeouts.Load(),

@@ -159,7 +159,7 @@ func (c *Channel) paid(r channel.PayReport, orderNo string) channel.PayReport {
 	if r.OutOrderNo == "" {
 		r.OutOrderNo = "out-" + orderNo
 	}
-	r.PaidAt = c.cfg.Now()
+	r.PaidAt = c.cfg.Clock.Now()
 	r.Raw = nil
 	return withRaw(r)
 }

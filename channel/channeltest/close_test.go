@@ -41,7 +41,7 @@ func TestClosePay(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			clk := newClock()
-			c := channeltest.New(channeltest.Config{Now: clk.Now})
+			c := channeltest.New(channeltest.Config{Clock: clk})
 			ctx := context.Background()
 			o := order("P1")
 			if tt.truth != "" {

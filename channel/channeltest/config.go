@@ -16,8 +16,8 @@ const DefaultName = "test"
 type Config struct {
 	// Name is what Name returns; empty means DefaultName.
 	Name string
-	// Latency delays every call that passes the rate limit. The wait is real
-	// time, not Now, and ends early with ctx.Err() when ctx is done.
+	// Latency delays every call that passes the rate limit. The wait is on
+	// Clock, and ends early with ctx.Err() when ctx is done.
 	Latency time.Duration
 	// LatencyJitter adds a random delay in [0, LatencyJitter] to Latency,
 	// drawn from the seeded source.
@@ -37,10 +37,29 @@ type Config struct {
 	TimeoutRate float64
 	// Seed seeds the source of jitter and random faults, so a run repeats.
 	Seed int64
-	// Now is the clock for SetPayAt truths, the rate limit and the PaidAt of
-	// a close refused as already paid; nil means time.Now. It must be safe
-	// for concurrent use.
-	Now func() time.Time
+	// Clock is the channel's time: SetPayAt truths, the rate limit, latency
+	// and the PaidAt of a close refused as already paid. nil means the wall
+	// clock; a *Clock lets a test decide every instant and every wait. It
+	// must be safe for concurrent use.
+	Clock Timebase
+}
+
+// Timebase is what the fake channel reads the time from and waits on: a
+// *Clock, or the wall clock. syncer.Clock has the same methods, so one
+// *Clock serves a test's channel and engine.
+type Timebase interface {
+	Now() time.Time
+	After(d time.Duration) (<-chan time.Time, func() bool)
+}
+
+// wallClock is the real clock.
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
+
+func (wallClock) After(d time.Duration) (<-chan time.Time, func() bool) {
+	t := time.NewTimer(d)
+	return t.C, t.Stop
 }
 
 // withDefaults returns cfg with its zero fields filled in.
@@ -51,8 +70,8 @@ func (cfg Config) withDefaults() Config {
 	if cfg.Rate > 0 && cfg.Burst == 0 {
 		cfg.Burst = 1
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if cfg.Clock == nil {
+		cfg.Clock = wallClock{}
 	}
 	return cfg
 }

@@ -24,12 +24,12 @@ func (c *Channel) admit(ctx context.Context, op string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if c.limiter != nil && !c.limiter.AllowN(c.cfg.Now(), 1) {
+	if c.limiter != nil && !c.limiter.AllowN(c.cfg.Clock.Now(), 1) {
 		c.rejections.Add(1)
 		return paysync.Ef(op, paysync.ErrChannelUnavailable, "rate limited by the fake channel", channel.ErrRateLimited)
 	}
 	if d := c.latency(); d > 0 {
-		if err := sleep(ctx, d); err != nil {
+		if err := c.sleep(ctx, d); err != nil {
 			return err
 		}
 	}
@@ -97,15 +97,15 @@ func (c *Channel) draw() drawResult {
 	return drawNone
 }
 
-// sleep waits d or until ctx is done. A timer that is stopped, rather than
-// time.After, so an abandoned wait does not hold memory until it fires.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
+// sleep waits d on the channel's clock or until ctx is done. The wait is
+// stopped, not abandoned, so it holds no memory once ctx ends.
+func (c *Channel) sleep(ctx context.Context, d time.Duration) error {
+	fired, stop := c.cfg.Clock.After(d)
+	defer stop()
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-t.C:
+	case <-fired:
 		return nil
 	}
 }

@@ -1,9 +1,12 @@
+//go:build go1.25
+
 package channeltest_test
 
 import (
 	"context"
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/paysync/paysync"
@@ -37,7 +40,9 @@ func TestFailNext(t *testing.T) {
 	assert.Equal(t, channeltest.Stats{PayQueries: 5, Injected: 3}, c.Stats())
 }
 
-func TestTimeoutNextHonoursDeadline(t *testing.T) {
+func TestTimeoutNextHonoursDeadline(t *testing.T) { synctest.Test(t, testTimeoutNextHonoursDeadline) }
+
+func testTimeoutNextHonoursDeadline(t *testing.T) {
 	c := channeltest.New(channeltest.Config{})
 	c.TimeoutNext("P1", 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
@@ -50,7 +55,9 @@ func TestTimeoutNextHonoursDeadline(t *testing.T) {
 	assert.NoError(t, err, "only the next call hangs")
 }
 
-func TestTimeoutNextHonoursCancel(t *testing.T) {
+func TestTimeoutNextHonoursCancel(t *testing.T) { synctest.Test(t, testTimeoutNextHonoursCancel) }
+
+func testTimeoutNextHonoursCancel(t *testing.T) {
 	c := channeltest.New(channeltest.Config{})
 	c.TimeoutNext("P1", 1)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -59,16 +66,20 @@ func TestTimeoutNextHonoursCancel(t *testing.T) {
 		_, err := c.QueryPay(ctx, order("P1"))
 		done <- err
 	}()
-	// The call cannot return until cancel: if it did, the fault would not
-	// have been taken. Cancel once it has been counted as a timeout.
-	for c.Stats().Timeouts == 0 {
-		time.Sleep(time.Millisecond)
+	synctest.Wait() // the call hangs: it cannot return until cancel
+	require.Equal(t, int64(1), c.Stats().Timeouts)
+	select {
+	case err := <-done:
+		t.Fatalf("the call returned %v before its ctx was cancelled", err)
+	default:
 	}
 	cancel()
 	assert.ErrorIs(t, <-done, context.Canceled)
 }
 
-func TestLatencyHonoursCtx(t *testing.T) {
+func TestLatencyHonoursCtx(t *testing.T) { synctest.Test(t, testLatencyHonoursCtx) }
+
+func testLatencyHonoursCtx(t *testing.T) {
 	c := channeltest.New(channeltest.Config{Latency: time.Hour})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
 	defer cancel()
@@ -80,12 +91,41 @@ func TestLatencyHonoursCtx(t *testing.T) {
 	assert.Equal(t, channeltest.Stats{PayQueries: 1, Closes: 1}, c.Stats(), "latency is not a timeout")
 }
 
-func TestLatencyWithJitterAnswers(t *testing.T) {
-	c := channeltest.New(channeltest.Config{Latency: time.Microsecond, LatencyJitter: time.Microsecond})
-	for range 3 {
-		_, err := c.QueryPay(context.Background(), order("P1"))
-		require.NoError(t, err)
+// TestLatencyWaitsOnTheClock: a call answers only once the channel's clock
+// has moved by Latency plus a jitter in [0, LatencyJitter], drawn from the
+// seeded source, so a seed repeats the same waits.
+func TestLatencyWaitsOnTheClock(t *testing.T) {
+	waits := func(seed int64) []time.Duration {
+		var out []time.Duration
+		synctest.Test(t, func(t *testing.T) {
+			clk := newClock()
+			c := channeltest.New(channeltest.Config{Clock: clk, Latency: time.Second, LatencyJitter: time.Second, Seed: seed})
+			for range 8 {
+				done := make(chan error, 1)
+				go func() { _, err := c.QueryPay(context.Background(), order("P1")); done <- err }()
+				synctest.Wait() // the call is waiting on the clock
+				require.Equal(t, 1, clk.Waiting())
+				start := clk.Now()
+				clk.Add(time.Second - time.Nanosecond)
+				synctest.Wait()
+				select {
+				case err := <-done:
+					t.Fatalf("answered (%v) before its latency", err)
+				default:
+				}
+				require.True(t, clk.Next(), "the wait is still pending")
+				require.NoError(t, <-done)
+				out = append(out, clk.Now().Sub(start))
+			}
+		})
+		return out
 	}
+	a := waits(3)
+	for _, d := range a {
+		assert.True(t, d >= time.Second && d <= 2*time.Second, "wait %v outside [1s, 2s]", d)
+	}
+	assert.Equal(t, a, waits(3), "the same seed repeats the same waits")
+	assert.NotEqual(t, a[0], a[1], "jitter varies the waits") // (the seed makes this deterministic)
 }
 
 func TestDoneCtxIsRefusedBeforeAnything(t *testing.T) {
@@ -112,14 +152,7 @@ func TestRandomFaults(t *testing.T) {
 		assert.ErrorIs(t, err, channeltest.ErrInjected)
 		assert.Equal(t, int64(3), c.Stats().Injected)
 	})
-	t.Run("timeout rate 1", func(t *testing.T) {
-		c := channeltest.New(channeltest.Config{TimeoutRate: 1})
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
-		defer cancel()
-		_, err := c.QueryPay(ctx, order("P1"))
-		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Equal(t, int64(1), c.Stats().Timeouts)
-	})
+	t.Run("timeout rate 1", func(t *testing.T) { synctest.Test(t, testTimeoutRateOne) })
 	t.Run("same seed same faults", func(t *testing.T) {
 		outcomes := func(seed int64) []bool {
 			c := channeltest.New(channeltest.Config{ErrorRate: 0.5, Seed: seed})
@@ -140,7 +173,7 @@ func TestRandomFaults(t *testing.T) {
 
 func TestRateLimit(t *testing.T) {
 	clk := newClock()
-	c := channeltest.New(channeltest.Config{Rate: 1, Burst: 2, Now: clk.Now})
+	c := channeltest.New(channeltest.Config{Rate: 1, Burst: 2, Clock: clk})
 	ctx := context.Background()
 	o := order("P1")
 	c.SetPayAfter("P1", 2, channeltest.Paid(o))
@@ -170,9 +203,18 @@ func TestRateLimit(t *testing.T) {
 
 func TestDefaultBurstIsOne(t *testing.T) {
 	clk := newClock()
-	c := channeltest.New(channeltest.Config{Rate: 0.5, Now: clk.Now})
+	c := channeltest.New(channeltest.Config{Rate: 0.5, Clock: clk})
 	_, err := c.QueryPay(context.Background(), order("P1"))
 	require.NoError(t, err)
 	_, err = c.QueryPay(context.Background(), order("P1"))
 	require.ErrorIs(t, err, channel.ErrRateLimited)
+}
+
+func testTimeoutRateOne(t *testing.T) {
+	c := channeltest.New(channeltest.Config{TimeoutRate: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+	defer cancel()
+	_, err := c.QueryPay(ctx, order("P1"))
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, int64(1), c.Stats().Timeouts)
 }

@@ -1,31 +1,16 @@
 package channeltest_test
 
 import (
-	"sync"
 	"time"
 
 	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/channel/channeltest"
 	"github.com/shopspring/decimal"
 )
 
-// clock is a fake Config.Now that moves only when told.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
+// newClock returns the package's own test clock at a fixed instant.
+func newClock() *channeltest.Clock {
+	return channeltest.NewClock(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
 }
 
 func order(no string) paysync.PayOrder {

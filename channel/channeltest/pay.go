@@ -64,7 +64,7 @@ func (c *Channel) current(e *payEntry, order paysync.PayOrder) {
 		e.truth = withRaw(Report(order, channel.PayProgress))
 		e.known = true
 	}
-	e.advance(c.cfg.Now)
+	e.advance(c.cfg.Clock.Now)
 }
 
 // SetPay makes r the truth for orderNo from now on and drops changes
@@ -110,7 +110,7 @@ func (c *Channel) Truth(orderNo string) (channel.PayReport, bool) {
 	if !ok {
 		return channel.PayReport{}, false
 	}
-	e.advance(c.cfg.Now)
+	e.advance(c.cfg.Clock.Now)
 	if !e.known {
 		return channel.PayReport{}, false
 	}

@@ -118,7 +118,7 @@ func TestSetPayAfterCountsFromTheCallAndOnlyAnswers(t *testing.T) {
 
 func TestSetPayAt(t *testing.T) {
 	clk := newClock()
-	c := channeltest.New(channeltest.Config{Now: clk.Now})
+	c := channeltest.New(channeltest.Config{Clock: clk})
 	ctx := context.Background()
 	o := order("P1")
 	start := clk.Now()
@@ -150,7 +150,7 @@ func TestSetPayAt(t *testing.T) {
 // Steps due together apply in the order they were scripted: the last wins.
 func TestScheduledTruthsDueTogetherLastScriptedWins(t *testing.T) {
 	clk := newClock()
-	c := channeltest.New(channeltest.Config{Now: clk.Now})
+	c := channeltest.New(channeltest.Config{Clock: clk})
 	c.SetPayAt("P1", clk.Now(), channel.PayReport{State: channel.PayClosed})
 	c.SetPayAfter("P1", 0, channel.PayReport{State: channel.PayFailed})
 	r, err := c.QueryPay(context.Background(), order("P1"))
@@ -184,4 +184,19 @@ func TestReportHelpers(t *testing.T) {
 	assert.Equal(t, channel.PaySuccess, p.State)
 	assert.Equal(t, "T9", p.OutOrderNo, "Paid keeps the order's trade number")
 	assert.True(t, p.PaidAt.IsZero())
+}
+
+// TestReportNumbersPayments: a trade that took money has a channel number
+// even when the order does not know it yet; one that took none has none.
+func TestReportNumbersPayments(t *testing.T) {
+	o := order("P1")
+	for _, st := range channel.PayStates() {
+		r := channeltest.Report(o, st)
+		want := ""
+		if st == channel.PaySuccess || st == channel.PayRefunded {
+			want = "out-P1"
+		}
+		assert.Equal(t, want, r.OutOrderNo, st)
+	}
+	assert.Equal(t, channeltest.Report(o, channel.PaySuccess), channeltest.Paid(o))
 }

@@ -7,32 +7,32 @@ import (
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
+	"github.com/shopspring/decimal"
 )
 
 // Report returns a report in state for order, as a channel that recorded the
-// order faithfully would give it: OrderNo, OutOrderNo (empty when the order
-// has none), Amount and Currency (the default currency when the order's is
-// empty) copied from order; RefundedAmount, PaidAt and Raw left zero.
+// order faithfully would give it: OrderNo, Amount and Currency (the default
+// currency when the order's is empty) copied from order; OutOrderNo the
+// order's own, and for a trade that took money (PaySuccess, PayRefunded)
+// "out-" + OrderNo when it has none, as a channel numbers a payment;
+// RefundedAmount, PaidAt and Raw left zero.
 func Report(order paysync.PayOrder, state channel.PayState) channel.PayReport {
-	return channel.PayReport{
+	r := channel.PayReport{
 		State:      state,
 		OrderNo:    order.OrderNo,
 		OutOrderNo: order.OutOrderNo,
 		Amount:     order.Amount,
 		Currency:   order.CurrencyOrDefault(),
 	}
-}
-
-// Paid returns Report(order, channel.PaySuccess) with OutOrderNo filled: the
-// order's own, or "out-" + OrderNo when it has none. PaidAt is left zero (not
-// reported); set it on the result when a test needs a payment time.
-func Paid(order paysync.PayOrder) channel.PayReport {
-	r := Report(order, channel.PaySuccess)
-	if r.OutOrderNo == "" {
+	if r.OutOrderNo == "" && (state == channel.PaySuccess || state == channel.PayRefunded) {
 		r.OutOrderNo = "out-" + order.OrderNo
 	}
 	return r
 }
+
+// Paid is Report(order, channel.PaySuccess). PaidAt is left zero (not
+// reported); set it on the result when a test needs a payment time.
+func Paid(order paysync.PayOrder) channel.PayReport { return Report(order, channel.PaySuccess) }
 
 // Allocated returns an allocation report listing each receiver of order in
 // state, with its type, account and amount; its OutDetailID, or
@@ -72,16 +72,16 @@ func withRaw(r channel.PayReport) channel.PayReport {
 		State      string `json:"state"`
 		Amount     string `json:"amount,omitempty"`
 		Currency   string `json:"currency,omitempty"`
-	}{r.OrderNo, r.OutOrderNo, string(r.State), amount(r), r.Currency})
+	}{r.OrderNo, r.OutOrderNo, string(r.State), decimalText(r.Amount), r.Currency})
 	return r
 }
 
-// amount leaves an unreported (zero) amount out of Raw.
-func amount(r channel.PayReport) string {
-	if r.Amount.IsZero() {
+// decimalText leaves an unreported (zero) amount out of Raw.
+func decimalText(d decimal.Decimal) string {
+	if d.IsZero() {
 		return ""
 	}
-	return r.Amount.String()
+	return d.String()
 }
 
 // withAllocationRaw is withRaw for an allocation report, also copying

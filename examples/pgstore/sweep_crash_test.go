@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -57,8 +58,8 @@ func (c *crashingChannel) QueryPay(ctx context.Context, o paysync.PayOrder) (cha
 func TestSweepHostCrash(t *testing.T) {
 	schema := newSchema(t)
 	db := schema.open(4)
-	clock := &testClock{now: t0.Add(sweepAfter)}
-	ch := channeltest.New(channeltest.Config{Now: clock.Now})
+	clock := channeltest.NewClock(t0.Add(sweepAfter))
+	ch := channeltest.New(channeltest.Config{Clock: clock})
 	reg := channel.NewRegistry(ch)
 	const n, batch, after = 1000, 200, 10
 	paid := loadDue(t, db, ch, n)
@@ -95,7 +96,19 @@ func TestSweepHostCrash(t *testing.T) {
 		t.Fatalf("the crashing host's sweep ended before its crash: %+v, %v", r.rep, r.err)
 	}
 	stop()
-	crashed := <-done
+	// The dead host's in-flight syncs hang until its drain runs out, on the
+	// test clock: move the clock to each wait as it comes until the pass ends.
+	var crashed result
+	for waiting := true; waiting; {
+		select {
+		case crashed = <-done:
+			waiting = false
+		default:
+			if !clock.Next() {
+				runtime.Gosched()
+			}
+		}
+	}
 	<-crash.closed
 	t.Logf("crashed host: %+v (%v)", crashed.rep, crashed.err)
 	require.Equal(t, batch, crashed.rep.Due, "the crashing host claimed one batch")

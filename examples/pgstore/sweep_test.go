@@ -18,16 +18,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// testClock is a settable clock shared by a test's Syncers and fake channel.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-
-func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
-
 // Sweep times. Orders are created at t0 and due at once; a sweep at
 // sweepAt reschedules them to t0 + 1 min (DefaultTimetable's grid), so a
 // sweep at afterLease, past the leases taken at sweepAt, finds due only
@@ -62,9 +52,9 @@ func loadDue(t *testing.T, db *pgxpool.Pool, ch *channeltest.Channel, n int) map
 // newHost returns a Syncer named owner on a store over db, with the lease of
 // these tests, a batch of 200 and 16 syncs at once unless tune says
 // otherwise.
-func newHost(t *testing.T, db *pgxpool.Pool, reg *channel.Registry, clock *testClock, owner string, tune ...func(*syncer.Config)) *syncer.Syncer {
+func newHost(t *testing.T, db *pgxpool.Pool, reg *channel.Registry, clock *channeltest.Clock, owner string, tune ...func(*syncer.Config)) *syncer.Syncer {
 	t.Helper()
-	cfg := syncer.Config{Store: pgstore.New(db), Channels: reg, Clock: clock.Now, Owner: owner,
+	cfg := syncer.Config{Store: pgstore.New(db), Channels: reg, Clock: clock, Owner: owner,
 		Lease: sweepLease, ClaimBatch: 200, Concurrency: 16}
 	for _, f := range tune {
 		f(&cfg)
@@ -124,8 +114,8 @@ func dueAt(t *testing.T, db *pgxpool.Pool, now time.Time) int {
 func TestSweepFourHosts(t *testing.T) {
 	schema := newSchema(t)
 	db := schema.open(4)
-	clock := &testClock{now: t0.Add(sweepAfter)}
-	ch := channeltest.New(channeltest.Config{Now: clock.Now})
+	clock := channeltest.NewClock(t0.Add(sweepAfter))
+	ch := channeltest.New(channeltest.Config{Clock: clock})
 	reg := channel.NewRegistry(ch)
 	const n = 10_000
 	paid := loadDue(t, db, ch, n)

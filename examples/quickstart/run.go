@@ -31,13 +31,13 @@ func newDemo(ctx context.Context, cfg demoConfig) (*demo, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	clock := func() time.Time { return cfg.Clock }
+	clock := channeltest.NewClock(cfg.Clock) // fixed: a seed always tells the same story
 	d := &demo{
 		cfg:   cfg,
 		store: memstore.New(),
 		chans: map[string]*channeltest.Channel{
-			wechat: channeltest.New(channeltest.Config{Name: wechat, Now: clock}),
-			alipay: channeltest.New(channeltest.Config{Name: alipay, Now: clock}),
+			wechat: channeltest.New(channeltest.Config{Name: wechat, Clock: clock}),
+			alipay: channeltest.New(channeltest.Config{Name: alipay, Clock: clock}),
 		},
 	}
 	var err error

@@ -11,6 +11,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 	"github.com/wechatpay-apiv3/wechatpay-go/services/payments/native"
+	"github.com/wechatpay-apiv3/wechatpay-go/services/profitsharing"
 )
 
 // The capabilities the engine finds by type assertion.
@@ -27,7 +28,8 @@ type Channel struct {
 	answers *validators.WechatPayResponseValidator
 	// Query and close by out_trade_no are one endpoint for every product
 	// (JSAPI, Native, App, H5); the Native service is used for all of them.
-	pay native.NativeApiService
+	pay     native.NativeApiService
+	sharing profitsharing.OrdersApiService
 }
 
 // New returns an adapter configured by cfg. It returns an error wrapping
@@ -52,6 +54,7 @@ func New(cfg Config) (*Channel, error) {
 		cfg:     cfg,
 		answers: validators.NewWechatPayResponseValidator(verifier),
 		pay:     native.NativeApiService{Client: client},
+		sharing: profitsharing.OrdersApiService{Client: client},
 	}, nil
 }
 

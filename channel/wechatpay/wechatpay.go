@@ -12,6 +12,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 	"github.com/wechatpay-apiv3/wechatpay-go/services/payments/native"
 	"github.com/wechatpay-apiv3/wechatpay-go/services/profitsharing"
+	"github.com/wechatpay-apiv3/wechatpay-go/services/refunddomestic"
 )
 
 // The capabilities the engine finds by type assertion.
@@ -30,6 +31,7 @@ type Channel struct {
 	// (JSAPI, Native, App, H5); the Native service is used for all of them.
 	pay     native.NativeApiService
 	sharing profitsharing.OrdersApiService
+	refunds refunddomestic.RefundsApiService
 }
 
 // New returns an adapter configured by cfg. It returns an error wrapping
@@ -55,6 +57,7 @@ func New(cfg Config) (*Channel, error) {
 		answers: validators.NewWechatPayResponseValidator(verifier),
 		pay:     native.NativeApiService{Client: client},
 		sharing: profitsharing.OrdersApiService{Client: client},
+		refunds: refunddomestic.RefundsApiService{Client: client},
 	}, nil
 }
 

@@ -282,25 +282,38 @@ func platformCertificate(t *testing.T) *x509.Certificate {
 }
 
 // notification builds the request WeChat Pay posts to a notify_url: the
-// resource encrypted with AEAD_AES_256_GCM under the APIv3 key, the body
-// signed with key.
+// resource encrypted under the APIv3 key, the body signed with key.
 func notification(t *testing.T, key *rsa.PrivateKey, eventType, resourceType string, resource any) *http.Request {
+	t.Helper()
+	body := notificationBody(t, testAPIv3, eventType, resourceType, resource)
+	return notifyRequest(body, signHeaders(key, testKeyID, body))
+}
+
+// notificationBody is a notification's JSON body, its resource encrypted
+// with AEAD_AES_256_GCM under apiV3Key.
+func notificationBody(t *testing.T, apiV3Key, eventType, resourceType string, resource any) string {
 	t.Helper()
 	plain, err := json.Marshal(resource)
 	if err != nil {
 		t.Fatal(err)
 	}
-	block, _ := aes.NewCipher([]byte(testAPIv3))
-	gcm, _ := cipher.NewGCM(block)
-	nonce := randomHex(6) // 12 characters, used as the GCM nonce bytes
+	block, err := aes.NewCipher([]byte(apiV3Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce := randomHex(6) // 12 characters, used as the 12 nonce bytes
 	ad := resourceType
 	sealed := gcm.Seal(nil, []byte(nonce), plain, []byte(ad))
-	body, _ := json.Marshal(map[string]any{
+	return js(map[string]any{
 		"id":            "EV-2018022511223320873",
 		"create_time":   time.Now().Format(time.RFC3339),
 		"resource_type": "encrypt-resource",
 		"event_type":    eventType,
-		"summary":       "支付成功",
+		"summary":       "通知",
 		"resource": map[string]string{
 			"original_type":   resourceType,
 			"algorithm":       "AEAD_AES_256_GCM",
@@ -309,9 +322,12 @@ func notification(t *testing.T, key *rsa.PrivateKey, eventType, resourceType str
 			"nonce":           nonce,
 		},
 	})
-	r := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/notify/wechat", strings.NewReader(string(body)))
+}
+
+func notifyRequest(body string, headers map[string]string) *http.Request {
+	r := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/notify/wechat", strings.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
-	for k, v := range signHeaders(key, testKeyID, string(body)) {
+	for k, v := range headers {
 		r.Header.Set(k, v)
 	}
 	return r

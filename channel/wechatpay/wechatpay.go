@@ -9,6 +9,7 @@ import (
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/validators"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/auth/verifiers"
+	"github.com/wechatpay-apiv3/wechatpay-go/core/notify"
 	"github.com/wechatpay-apiv3/wechatpay-go/core/option"
 	"github.com/wechatpay-apiv3/wechatpay-go/services/payments/native"
 	"github.com/wechatpay-apiv3/wechatpay-go/services/profitsharing"
@@ -17,8 +18,10 @@ import (
 
 // The capabilities the engine finds by type assertion.
 var (
-	_ channel.Channel   = (*Channel)(nil)
-	_ channel.PayCloser = (*Channel)(nil)
+	_ channel.Channel           = (*Channel)(nil)
+	_ channel.PayCloser         = (*Channel)(nil)
+	_ channel.AllocationQuerier = (*Channel)(nil)
+	_ channel.RefundQuerier     = (*Channel)(nil)
 )
 
 // Channel is the WeChat Pay APIv3 adapter. It is safe for concurrent use.
@@ -30,8 +33,9 @@ type Channel struct {
 	// Query and close by out_trade_no are one endpoint for every product
 	// (JSAPI, Native, App, H5); the Native service is used for all of them.
 	pay     native.NativeApiService
-	sharing profitsharing.OrdersApiService
 	refunds refunddomestic.RefundsApiService
+	sharing profitsharing.OrdersApiService
+	notices *notify.Handler
 }
 
 // New returns an adapter configured by cfg. It returns an error wrapping
@@ -52,12 +56,17 @@ func New(cfg Config) (*Channel, error) {
 	if err != nil {
 		return nil, paysync.E(op, paysync.ErrInvalidRequest, err)
 	}
+	notices, err := notify.NewRSANotifyHandler(cfg.APIv3Key, verifier)
+	if err != nil {
+		return nil, paysync.E(op, paysync.ErrInvalidRequest, err)
+	}
 	return &Channel{
 		cfg:     cfg,
 		answers: validators.NewWechatPayResponseValidator(verifier),
 		pay:     native.NativeApiService{Client: client},
-		sharing: profitsharing.OrdersApiService{Client: client},
 		refunds: refunddomestic.RefundsApiService{Client: client},
+		sharing: profitsharing.OrdersApiService{Client: client},
+		notices: notices,
 	}, nil
 }
 

@@ -84,7 +84,7 @@ type emulator struct {
 	serial   string // what the Wechatpay-Serial answer header names
 
 	mu       sync.Mutex
-	script   map[string]answer
+	script   map[string][]answer // answered in turn; the last one repeats
 	calls    []call
 	failures []string
 }
@@ -93,7 +93,7 @@ func newEmulator(t *testing.T) *emulator {
 	t.Helper()
 	keys := testKeys()
 	e := &emulator{t: t, merchant: &keys.merchant.PublicKey, platform: keys.platform, serial: testKeyID,
-		script: map[string]answer{}}
+		script: map[string][]answer{}}
 	e.srv = httptest.NewServer(http.HandlerFunc(e.serve))
 	t.Cleanup(func() {
 		e.srv.Close()
@@ -107,10 +107,13 @@ func newEmulator(t *testing.T) *emulator {
 }
 
 // on scripts the answer to method and path (without the query).
-func (e *emulator) on(method, path string, a answer) {
+func (e *emulator) on(method, path string, a answer) { e.onSequence(method, path, a) }
+
+// onSequence scripts answers given in turn; the last one repeats.
+func (e *emulator) onSequence(method, path string, as ...answer) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.script[method+" "+path] = a
+	e.script[method+" "+path] = as
 }
 
 func (e *emulator) received() []call {
@@ -136,7 +139,14 @@ func (e *emulator) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Lock()
 	e.calls = append(e.calls, call{method: r.Method, path: r.URL.Path, query: r.URL.Query(), body: string(b)})
-	a, ok := e.script[r.Method+" "+r.URL.Path]
+	as, ok := e.script[r.Method+" "+r.URL.Path]
+	var a answer
+	if ok {
+		a = as[0]
+		if len(as) > 1 {
+			e.script[r.Method+" "+r.URL.Path] = as[1:]
+		}
+	}
 	e.mu.Unlock()
 	if !ok {
 		e.fail("no script for %s %s", r.Method, r.URL.Path)

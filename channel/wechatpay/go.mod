@@ -10,4 +10,8 @@ require (
 	github.com/wechatpay-apiv3/wechatpay-go v0.2.21
 )
 
-require github.com/google/uuid v1.6.0 // indirect
+require (
+	github.com/google/uuid v1.6.0 // indirect
+	github.com/looplab/fsm v1.0.3 // indirect
+	golang.org/x/time v0.14.0 // indirect
+)

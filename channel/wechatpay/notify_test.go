@@ -44,7 +44,7 @@ func TestParsePayNotification(t *testing.T) {
 	if n.Kind != wechatpay.KindPay || n.OrderNo != "1001" || n.ID == "" {
 		t.Fatalf("notification = %+v", n)
 	}
-	if n.Pay.State != channel.PaySuccess || n.Pay.OrderNo != "1001" || n.Pay.OutOrderNo != "4200000001202401010000000001" ||
+	if n.Pay.State != channel.PaySuccess || n.Pay.OrderNo != "1001" || n.Pay.OutOrderNo != "4200000001202401010000001001" ||
 		!n.Pay.Amount.Equal(decimal.RequireFromString("88.88")) || n.Pay.Currency != "CNY" ||
 		!n.Pay.PaidAt.Equal(time.Date(2024, 1, 1, 2, 34, 56, 0, time.UTC)) {
 		t.Errorf("report = %+v", n.Pay)

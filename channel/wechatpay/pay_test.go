@@ -23,12 +23,15 @@ func payOrder() paysync.PayOrder {
 }
 
 // trade is a query answer for order 1001 in state, as WeChat writes it.
-func trade(state string) map[string]any {
+func trade(state string) map[string]any { return tradeOf("1001", state) }
+
+// tradeOf is a query answer for orderNo in state: 88.88 yuan.
+func tradeOf(orderNo, state string) map[string]any {
 	t := map[string]any{
 		"appid":            testAppID,
 		"mchid":            testMchID,
-		"out_trade_no":     "1001",
-		"transaction_id":   "4200000001202401010000000001",
+		"out_trade_no":     orderNo,
+		"transaction_id":   "420000000120240101000000" + orderNo,
 		"trade_type":       "NATIVE",
 		"trade_state":      state,
 		"trade_state_desc": "desc",
@@ -75,7 +78,7 @@ func TestQueryPayMapsEveryTradeState(t *testing.T) {
 			if rep.State != tc.want {
 				t.Errorf("State = %q, want %q", rep.State, tc.want)
 			}
-			if rep.OrderNo != "1001" || rep.OutOrderNo != "4200000001202401010000000001" {
+			if rep.OrderNo != "1001" || rep.OutOrderNo != "4200000001202401010000001001" {
 				t.Errorf("OrderNo %q OutOrderNo %q", rep.OrderNo, rep.OutOrderNo)
 			}
 			// amount.total, never payer_total (what the payer paid after discounts).

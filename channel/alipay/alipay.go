@@ -7,9 +7,10 @@ import (
 
 // The capabilities the engine finds by type assertion.
 var (
-	_ channel.Channel       = (*Channel)(nil)
-	_ channel.PayCloser     = (*Channel)(nil)
-	_ channel.RefundQuerier = (*Channel)(nil)
+	_ channel.Channel           = (*Channel)(nil)
+	_ channel.PayCloser         = (*Channel)(nil)
+	_ channel.AllocationQuerier = (*Channel)(nil)
+	_ channel.RefundQuerier     = (*Channel)(nil)
 )
 
 // Channel is the Alipay adapter. It is safe for concurrent use.

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"time"
@@ -65,6 +66,9 @@ type Config struct {
 
 // withDefaults returns cfg with its zero fields filled in.
 func (cfg Config) withDefaults() Config {
+	// The adapter keeps its own copy: a host changing its map later must
+	// not race with the calls reading it.
+	cfg.ReceiverTypes = maps.Clone(cfg.ReceiverTypes)
 	if cfg.Name == "" {
 		cfg.Name = DefaultName
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
+	"maps"
 	"net/http"
 	"time"
 
@@ -64,6 +65,9 @@ type Config struct {
 
 // withDefaults returns cfg with its zero fields filled in.
 func (cfg Config) withDefaults() Config {
+	// The adapter keeps its own copy: a host changing its map later must
+	// not race with the calls reading it.
+	cfg.ReceiverTypes = maps.Clone(cfg.ReceiverTypes)
 	if cfg.Name == "" {
 		cfg.Name = DefaultName
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 
 	"github.com/paysync/paysync/channel"
@@ -60,7 +61,7 @@ func (c *Channel) ParseNotification(ctx context.Context, r *http.Request) (Notif
 	if err := r.ParseForm(); err != nil {
 		return fail(err)
 	}
-	form := r.PostForm
+	form := maps.Clone(r.PostForm) // the caller's request stays as it came
 	// Notices are verified with the configured key. An alipay_cert_sn in
 	// the form (it is not signed) would make the SDK download that
 	// certificate from the gateway, under its lock, for anyone who posts.

@@ -1,7 +1,7 @@
 // Package alipay is the Alipay OpenAPI adapter of paysync, built on
 // github.com/smartwalle/alipay/v3. It implements channel.Channel,
 // channel.PayCloser, channel.AllocationQuerier and channel.RefundQuerier
-// with the mapping tables of DESIGN §4, and parses Alipay's trade and
+// with the mapping tables of docs/channel.md, and parses Alipay's trade and
 // refund notifications into reports for the engine.
 //
 // The numbers it sends: out_trade_no = PayOrder.OrderNo; out_request_no =

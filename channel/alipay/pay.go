@@ -13,13 +13,14 @@ import (
 // QueryPay asks Alipay for the trade whose out_trade_no is order.OrderNo
 // (alipay.trade.query).
 //
-// It returns a report per DESIGN §4: TRADE_SUCCESS, TRADE_FINISHED →
-// success; WAIT_BUYER_PAY → progress; TRADE_CLOSED without send_pay_date →
-// closed; TRADE_CLOSED with send_pay_date → refunded (Alipay closes a paid
-// trade only once all of it is refunded, so RefundedAmount is its
-// total_amount); a signed ACQ.TRADE_NOT_EXIST → not_found_unknown (Alipay
-// creates the trade only when the payer acts). Amount is total_amount,
-// OutOrderNo trade_no, PaidAt send_pay_date, Raw the bytes Alipay sent.
+// It returns a report by the table of docs/channel.md: TRADE_SUCCESS,
+// TRADE_FINISHED → success; WAIT_BUYER_PAY → progress; TRADE_CLOSED without
+// send_pay_date → closed; TRADE_CLOSED with send_pay_date → refunded (Alipay
+// closes a paid trade only once all of it is refunded, so RefundedAmount is
+// its total_amount); a signed ACQ.TRADE_NOT_EXIST → not_found_unknown
+// (Alipay creates the trade only when the payer acts). Amount is
+// total_amount, OutOrderNo trade_no, PaidAt send_pay_date, Raw the bytes
+// Alipay sent.
 //
 // Errors (the answer is unknown, the order must not change): one wrapping
 // channel.ErrRateLimited for code 40005 or HTTP 429; one wrapping

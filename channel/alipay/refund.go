@@ -14,12 +14,13 @@ import (
 // refund.RefundNo, of the trade whose out_trade_no is refund.OrderNo
 // (alipay.trade.fastpay.refund.query, asking for gmt_refund_pay).
 //
-// It returns a report per DESIGN §4: refund_status REFUND_SUCCESS → success,
-// with Amount its refund_amount (this refund's, not the trade's total) and
-// FinishedAt gmt_refund_pay; an answer without refund_status → not_found
-// (Alipay has not executed the refund: it was not received, or it failed).
-// RefundNo is out_request_no. OutRefundNo stays empty: Alipay gives a
-// refund no number of its own, and its trade_no is the payment's.
+// It returns a report by the table of docs/channel.md: refund_status
+// REFUND_SUCCESS → success, with Amount its refund_amount (this refund's,
+// not the trade's total) and FinishedAt gmt_refund_pay; an answer without
+// refund_status → not_found (Alipay has not executed the refund: it was not
+// received, or it failed). RefundNo is out_request_no. OutRefundNo stays
+// empty: Alipay gives a refund no number of its own, and its trade_no is the
+// payment's.
 //
 // Errors (unknown, the refund must not change): one wrapping
 // channel.ErrRateLimited for 40005 or HTTP 429; one wrapping *GatewayError

@@ -1,8 +1,9 @@
 // Package wechatpay is the WeChat Pay APIv3 adapter of paysync, built on
 // WeChat's own SDK (github.com/wechatpay-apiv3/wechatpay-go). It implements
 // channel.Channel, channel.PayCloser, channel.AllocationQuerier and
-// channel.RefundQuerier with the mapping tables of DESIGN §4, and parses
-// WeChat's payment and refund notifications into reports for the engine.
+// channel.RefundQuerier with the mapping tables of docs/channel.md, and
+// parses WeChat's payment and refund notifications into reports for the
+// engine.
 //
 // The numbers it sends: out_trade_no = PayOrder.OrderNo; out_refund_no =
 // RefundOrder.RefundNo; profit-sharing out_order_no = AllocationNo with the

@@ -16,11 +16,11 @@ import (
 // QueryPay asks WeChat Pay for the trade whose out_trade_no is
 // order.OrderNo (GET /v3/pay/transactions/out-trade-no/{out_trade_no}).
 //
-// It returns a report per DESIGN §4: SUCCESS → success; NOTPAY, USERPAYING,
-// ACCEPT → progress; CLOSED → closed; REVOKED → cancelled; PAYERROR →
-// failed; REFUND → refunded; a signed ORDER_NOT_EXIST answer → not_found.
-// Amount is amount.total in yuan, OutOrderNo transaction_id, PaidAt
-// success_time, Raw the body WeChat sent.
+// It returns a report by the table of docs/channel.md: SUCCESS → success;
+// NOTPAY, USERPAYING, ACCEPT → progress; CLOSED → closed; REVOKED →
+// cancelled; PAYERROR → failed; REFUND → refunded; a signed ORDER_NOT_EXIST
+// answer → not_found. Amount is amount.total in yuan, OutOrderNo
+// transaction_id, PaidAt success_time, Raw the body WeChat sent.
 //
 // Errors (the answer is unknown, the order must not change): one wrapping
 // channel.ErrRateLimited for FREQUENCY_LIMITED or HTTP 429; one wrapping
@@ -95,7 +95,7 @@ func (c *Channel) payReport(tx *payments.Transaction, raw []byte) (channel.PayRe
 	return rep, nil
 }
 
-// payState maps WeChat's trade_state to the engine's PayState (DESIGN §4).
+// payState maps WeChat's trade_state to the engine's PayState (docs/channel.md).
 func payState(s string) (channel.PayState, bool) {
 	switch s {
 	case "SUCCESS":

@@ -15,13 +15,13 @@ import (
 // QueryRefund asks WeChat Pay for the refund whose out_refund_no is
 // refund.RefundNo (GET /v3/refund/domestic/refunds/{out_refund_no}).
 //
-// It returns a report per DESIGN §4: SUCCESS → success; PROCESSING →
-// progress; CLOSED → closed; ABNORMAL → failed (ErrorCode ABNORMAL: the
-// money is stuck, a person must act at WeChat); a signed RESOURCE_NOT_EXISTS
-// answer → not_found. RefundNo is out_refund_no, OutRefundNo the refund's
-// own refund_id (never the payment's transaction_id), Amount amount.refund —
-// this refund's money, not the trade's total — in yuan, FinishedAt
-// success_time.
+// It returns a report by the table of docs/channel.md: SUCCESS → success;
+// PROCESSING → progress; CLOSED → closed; ABNORMAL → failed (ErrorCode
+// ABNORMAL: the money is stuck, a person must act at WeChat); a signed
+// RESOURCE_NOT_EXISTS answer → not_found. RefundNo is out_refund_no,
+// OutRefundNo the refund's own refund_id (never the payment's
+// transaction_id), Amount amount.refund — this refund's money, not the
+// trade's total — in yuan, FinishedAt success_time.
 //
 // Errors (unknown, the refund must not change): one wrapping
 // channel.ErrRateLimited for FREQUENCY_LIMITED or HTTP 429; one wrapping

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
+	"github.com/paysync/paysync/channel/channeltest"
 	"github.com/paysync/paysync/channel/wechatpay"
 	"github.com/paysync/paysync/memstore"
 	"github.com/paysync/paysync/syncer"
@@ -34,7 +35,7 @@ func newE2E(t *testing.T) *e2e {
 	e.store = memstore.New()
 	var err error
 	e.s, err = syncer.New(syncer.Config{Store: e.store, Channels: channel.NewRegistry(e.wx),
-		Clock: func() time.Time { return e.now }})
+		Clock: channeltest.NewClock(e.now)}) // the engine's clock stands still
 	if err != nil {
 		t.Fatal(err)
 	}

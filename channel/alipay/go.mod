@@ -1,0 +1,20 @@
+module github.com/paysync/paysync/channel/alipay
+
+go 1.24.0
+
+replace github.com/paysync/paysync => ../..
+
+require (
+	github.com/paysync/paysync v0.0.0-00010101000000-000000000000
+	github.com/shopspring/decimal v1.6.0
+	github.com/smartwalle/alipay/v3 v3.2.25
+)
+
+require (
+	github.com/google/uuid v1.6.0 // indirect
+	github.com/looplab/fsm v1.0.3 // indirect
+	github.com/smartwalle/ncrypto v1.0.4 // indirect
+	github.com/smartwalle/ngx v1.0.9 // indirect
+	github.com/smartwalle/nsign v1.0.9 // indirect
+	golang.org/x/time v0.14.0 // indirect
+)

@@ -9,29 +9,31 @@ import (
 )
 
 // SyncAllocation asks the channel what became of each receiver of one
-// allocation order and repairs the local order per DESIGN §7
+// allocation order and repairs the local order per docs/allocation-sync.md
 // (POST /unipay/sync/allocation).
 //
 // An ignore order, or one whose receivers are all ignore, is returned as it
 // is with no channel call (RecordID is zero). When the channel does not know
-// the allocation nothing changes and the result is returned with nil error.
+// the allocation nothing changes and the outcome is returned with nil error.
 // Errors: paysync.ErrInvalidRequest when both numbers are empty or Source is
 // unknown; ErrAllocationNotFound (分账单不存在) when no order has the number;
 // ErrUnknownChannel; ErrUnsupported when the channel cannot query
-// allocations; ErrSyncInProgress; ErrChannelUnavailable wrapping the channel's
-// error (the SyncRecord says why, nothing else changes); ErrVersionConflict
-// past Config.ConflictRetries.
+// allocations; ErrSyncInProgress; ErrCanceled when ctx ended before the
+// channel answered (nothing is written); ErrChannelUnavailable wrapping the
+// channel's error (the SyncRecord says why, nothing else changes);
+// ErrVersionConflict past Config.ConflictRetries; ErrInternal when the store
+// failed.
 func (s *Syncer) SyncAllocation(ctx context.Context, req AllocationRequest) (AllocationOutcome, error) {
-	const op = "syncer.SyncAllocation"
-	src, err := s.sourceOf(req.Source, paysync.SourceAPI, op)
+	c := call{op: "syncer.SyncAllocation", clientIP: req.ClientIP}
+	var err error
+	if c.src, err = sourceOf(c.op, req.Source, paysync.SourceAPI); err != nil {
+		return AllocationOutcome{}, err
+	}
+	o, err := s.findAllocation(ctx, c.op, req.AllocationNo, req.BizAllocationNo)
 	if err != nil {
 		return AllocationOutcome{}, err
 	}
-	o, err := s.findAllocation(ctx, op, req.AllocationNo, req.BizAllocationNo)
-	if err != nil {
-		return AllocationOutcome{}, err
-	}
-	return s.syncAllocation(ctx, op, o, src, req.ClientIP)
+	return s.syncAllocation(ctx, c, o)
 }
 
 func (s *Syncer) findAllocation(ctx context.Context, op, no, bizNo string) (paysync.AllocationOrder, error) {
@@ -47,21 +49,23 @@ func (s *Syncer) findAllocation(ctx context.Context, op, no, bizNo string) (pays
 	default:
 		return o, paysync.Ef(op, paysync.ErrInvalidRequest, "allocationNo or bizAllocationNo is required", nil)
 	}
-	if errors.Is(err, paysync.ErrAllocationNotFound) {
-		return o, paysync.E(op, paysync.ErrAllocationNotFound, nil)
-	}
 	if err != nil {
-		return o, paysync.E(op, paysync.ErrInternal, err)
+		return o, readError(op, err, paysync.ErrAllocationNotFound)
 	}
 	return o, nil
 }
 
-func allocResult(o *paysync.AllocationOrder) AllocationOutcome {
-	res := AllocationOutcome{Status: o.Status, Result: o.Result, Receivers: make([]ReceiverOutcome, len(o.Receivers))}
+func allocTrade(o *paysync.AllocationOrder) trade {
+	return trade{tt: paysync.TradeAllocation, no: o.AllocationNo, bizNo: o.BizAllocationNo, outNo: o.OutAllocationNo,
+		channel: o.Channel}
+}
+
+func allocOutcome(o *paysync.AllocationOrder) AllocationOutcome {
+	out := AllocationOutcome{Status: o.Status, Result: o.Result, Receivers: make([]ReceiverOutcome, len(o.Receivers))}
 	for i, r := range o.Receivers {
-		res.Receivers[i] = ReceiverOutcome{ReceiverNo: r.ReceiverNo, Result: r.Result}
+		out.Receivers[i] = ReceiverOutcome{ReceiverNo: r.ReceiverNo, Result: r.Result}
 	}
-	return res
+	return out
 }
 
 // allIgnored reports whether o has nothing to sync: an ignore order, or one
@@ -78,26 +82,26 @@ func allIgnored(o *paysync.AllocationOrder) bool {
 	return true
 }
 
-func (s *Syncer) syncAllocation(ctx context.Context, op string, o paysync.AllocationOrder, src paysync.Source, clientIP string) (AllocationOutcome, error) {
+func (s *Syncer) syncAllocation(ctx context.Context, c call, o paysync.AllocationOrder) (AllocationOutcome, error) {
 	if allIgnored(&o) {
-		return allocResult(&o), nil
+		return allocOutcome(&o), nil
 	}
 	ch, err := s.channels.Lookup(o.Channel)
 	if err != nil {
-		return allocResult(&o), paysync.E(op, paysync.ErrUnknownChannel, err)
+		return allocOutcome(&o), paysync.E(c.op, paysync.ErrUnknownChannel, err)
 	}
 	q, ok := ch.(channel.AllocationQuerier)
 	if !ok {
-		return allocResult(&o), paysync.Ef(op, paysync.ErrUnsupported, "channel "+o.Channel+" cannot query allocations", nil)
+		return allocOutcome(&o), paysync.Ef(c.op, paysync.ErrUnsupported, "channel "+o.Channel+" cannot query allocations", nil)
 	}
-	held, waited := s.allocLocks.acquire(ctx, o.AllocationNo, s.cfg.LockWait)
-	if !held {
-		return allocResult(&o), paysync.E(op, paysync.ErrSyncInProgress, ctx.Err())
+	release, waited, err := s.lock(ctx, c.op, s.allocLocks, o.AllocationNo)
+	if err != nil {
+		return allocOutcome(&o), err
 	}
-	defer s.allocLocks.release(o.AllocationNo)
+	defer release()
 	if waited { // the sync we waited for has likely moved the order on
-		if o, err = s.store.GetAllocationOrder(ctx, o.AllocationNo); err != nil {
-			return allocResult(&o), paysync.E(op, paysync.ErrInternal, err)
+		if o, err = s.rereadAllocation(ctx, c.op, o); err != nil {
+			return allocOutcome(&o), err
 		}
 	}
 
@@ -108,30 +112,36 @@ func (s *Syncer) syncAllocation(ctx context.Context, op string, o paysync.Alloca
 	}
 	notFound := errors.Is(err, channel.ErrAllocationNotAtChannel)
 	if err != nil && !notFound {
-		if ctx.Err() != nil {
-			return allocResult(&o), paysync.E(op, paysync.ErrChannelUnavailable, err)
+		if noAnswer(ctx) {
+			return allocOutcome(&o), paysync.E(c.op, paysync.ErrCanceled, errors.Join(ctx.Err(), err))
 		}
-		return s.allocFailed(ctx, op, o, src, clientIP, &rep, err)
+		return s.allocFailed(ctx, &c, o, &rep, err)
 	}
-	now := s.clock()
+	c.answered(s)
 	for attempt := 0; ; attempt++ {
-		d, err := decideAllocation(&o, &rep, notFound, now)
+		d, err := decideAllocation(&o, &rep, notFound, c.now)
 		if err != nil {
-			return allocResult(&o), paysync.E(op, paysync.ErrInternal, err)
+			return allocOutcome(&o), paysync.E(c.op, paysync.ErrInternal, err)
 		}
-		res, err := s.writeAllocation(ctx, o, &rep, notFound, &d, now, src, clientIP)
+		out, err := s.writeAllocation(ctx, &c, o, &rep, notFound, &d)
 		if !errors.Is(err, paysync.ErrVersionConflict) {
-			if err != nil {
-				return res, paysync.E(op, paysync.ErrInternal, err)
-			}
-			return res, nil
+			return out, storeError(c.op, err)
 		}
 		if attempt >= s.cfg.ConflictRetries {
 			break
 		}
-		if o, err = s.store.GetAllocationOrder(storeCtx(ctx), o.AllocationNo); err != nil {
-			return allocResult(&o), paysync.E(op, paysync.ErrInternal, err)
+		if o, err = s.rereadAllocation(storeCtx(ctx), c.op, o); err != nil {
+			return allocOutcome(&o), err
 		}
 	}
-	return s.allocFailed(ctx, op, o, src, clientIP, &rep, paysync.E(op, paysync.ErrVersionConflict, nil))
+	return s.allocFailed(ctx, &c, o, &rep, paysync.E(c.op, paysync.ErrVersionConflict, nil))
+}
+
+// rereadAllocation reads o again; on an error it returns o as it was.
+func (s *Syncer) rereadAllocation(ctx context.Context, op string, o paysync.AllocationOrder) (paysync.AllocationOrder, error) {
+	fresh, err := s.store.GetAllocationOrder(ctx, o.AllocationNo)
+	if err != nil {
+		return o, storeError(op, err)
+	}
+	return fresh, nil
 }

@@ -2,8 +2,6 @@ package syncer
 
 import (
 	"context"
-	"errors"
-	"slices"
 	"time"
 
 	"github.com/paysync/paysync"
@@ -11,119 +9,128 @@ import (
 	"github.com/paysync/paysync/repository"
 )
 
-// writeAllocation commits decision d: receivers, status, records and events
-// in one version-checked commit, or the SyncRecord alone when the order has
-// nothing to change.
-func (s *Syncer) writeAllocation(ctx context.Context, o paysync.AllocationOrder, rep *channel.AllocationReport, notFound bool, d *allocDecision, now time.Time, src paysync.Source, clientIP string) (AllocationOutcome, error) {
+// writeAllocation commits decision d: receivers, status, records, events and
+// anomaly sightings in one version-checked commit, or the entries alone when
+// the order has nothing to change.
+func (s *Syncer) writeAllocation(ctx context.Context, c *call, o paysync.AllocationOrder, rep *channel.AllocationReport, notFound bool, d *allocDecision) (AllocationOutcome, error) {
 	state := "reported"
 	if notFound {
 		state = "not_found"
 	}
-	rec := paysync.SyncRecord{
-		ID: s.newID(), TradeType: paysync.TradeAllocation, TradeNo: o.AllocationNo, BizNo: o.BizAllocationNo,
-		OutNo: o.OutAllocationNo, Channel: o.Channel, ChannelState: state, Raw: rep.Raw,
-		Anomalies: d.anomalies, ClientIP: clientIP, Source: src, CreatedAt: now,
-	}
+	t := allocTrade(&o)
+	rec := s.record(c, t, state, rep.Raw)
+	rec.Anomalies = d.anomalies
 	next := o
 	var e repository.Entries
-	dirty := d.learned || len(d.finals) > 0
+	changed := d.learned || len(d.finals) > 0
 	if d.receivers != nil {
 		next.Receivers = d.receivers
 	}
-	adjust := func(way paysync.AdjustWay, receiverNo, before, after string) {
-		a := paysync.AdjustRecord{AdjustNo: s.newID().String(), TradeType: paysync.TradeAllocation,
-			TradeNo: o.AllocationNo, Source: src, Way: way, ReceiverNo: receiverNo, Before: before, After: after, CreatedAt: now}
+	note := func(a paysync.AdjustRecord) {
 		if !rec.Adjusted {
 			rec.Adjusted, rec.AdjustNo = true, a.AdjustNo
 		}
 		e.Adjusts = append(e.Adjusts, a)
 	}
 	for _, i := range d.finals {
-		adjust(paysync.WayAllocReceiver, next.Receivers[i].ReceiverNo, string(paysync.ReceiverPending), string(next.Receivers[i].Result))
+		a := s.adjust(c, t, paysync.WayAllocReceiver, string(paysync.ReceiverPending), string(next.Receivers[i].Result))
+		a.ReceiverNo = next.Receivers[i].ReceiverNo
+		note(a)
 	}
 	if d.status != o.Status {
 		next.Status, next.Result = d.status, d.result
 		if d.status == paysync.AllocEnd {
-			next.FinishedAt = now
+			next.FinishedAt = c.now
 		}
-		adjust(paysync.WayAllocStatus, "", string(o.Status), string(d.status))
-		dirty = true
+		note(s.adjust(c, t, paysync.WayAllocStatus, string(o.Status), string(d.status)))
+		changed = true
 	} else if d.result != o.Result {
-		next.Result, dirty = d.result, true
+		next.Result, changed = d.result, true
 	}
-	announce := unannounced(next.Announced, d.anomalies)
-	if len(announce) > 0 {
-		next.Announced = append(slices.Clip(next.Announced), announce...)
-		dirty = true
+	fail := func(err error) (AllocationOutcome, error) { return allocOutcome(&o), err }
+	for _, i := range d.finals {
+		if err := s.addAllocEvent(c, &e, paysync.EventAllocReceiver, next, next.Receivers[i].ReceiverNo, ""); err != nil {
+			return fail(err)
+		}
+	}
+	if d.status != o.Status {
+		if err := s.addAllocEvent(c, &e, d.event, next, "", ""); err != nil {
+			return fail(err)
+		}
+	}
+	sightings, opened, err := s.sight(ctx, c, seenOn(t, d.anomalies))
+	if err != nil {
+		return fail(err)
+	}
+	e.Sightings = sightings
+	for _, x := range opened {
+		if err := s.addAllocEvent(c, &e, paysync.EventAllocationAnomaly, next, "", x.code); err != nil {
+			return fail(err)
+		}
 	}
 	exhausted := false
 	if next.Scheduled() && !next.Schedule.Exhausted {
-		exhausted = s.reschedule(&next.Schedule, next.CreatedAt, time.Time{}, now)
-		dirty = true
+		exhausted = reschedule(&next.Schedule, s.cfg.Timetables.Allocation, next.CreatedAt, time.Time{}, c.now)
+		changed = true
+		if exhausted {
+			if err := s.addAllocEvent(c, &e, paysync.EventSyncExhausted, next, "", ""); err != nil {
+				return fail(err)
+			}
+		}
 	}
-	for _, i := range d.finals {
-		e.Events = append(e.Events, s.allocEvent(&next, paysync.EventAllocReceiver, next.Receivers[i].ReceiverNo, "", now))
-	}
-	if d.status != o.Status {
-		e.Events = append(e.Events, s.allocEvent(&next, d.event, "", "", now))
-	}
-	for _, code := range announce {
-		e.Events = append(e.Events, s.allocEvent(&next, paysync.EventAllocationAnomaly, "", code, now))
-	}
-	if exhausted {
-		e.Events = append(e.Events, s.allocEvent(&next, paysync.EventSyncExhausted, "", "", now))
-	}
-
-	if !dirty {
-		res := allocResult(&o)
-		res.Anomalies, res.RecordID = d.anomalies, rec.ID
-		return res, s.store.SaveSyncRecord(storeCtx(ctx), rec)
-	}
-	next.UpdatedAt = now
 	e.Sync = rec
+	if !changed {
+		out := allocOutcome(&o)
+		out.Anomalies, out.RecordID = d.anomalies, rec.ID
+		return out, s.store.SaveEntries(storeCtx(ctx), e)
+	}
+	next.UpdatedAt = c.now
 	if err := s.store.CommitAllocationOrder(storeCtx(ctx), next, e); err != nil {
-		return allocResult(&o), err
+		return fail(err)
 	}
-	res := allocResult(&next)
-	res.Adjusted, res.Anomalies, res.RecordID, res.Exhausted = rec.Adjusted, d.anomalies, rec.ID, exhausted
+	out := allocOutcome(&next)
+	out.Adjusted, out.Anomalies, out.RecordID, out.Exhausted = rec.Adjusted, d.anomalies, rec.ID, exhausted
 	for _, i := range d.finals {
-		res.Receivers[i].Changed = true
+		out.Receivers[i].Changed = true
 	}
-	return res, nil
+	return out, nil
+}
+
+// addAllocEvent adds an event of type et about allocation order o to e;
+// receiverNo names the receiver of an allocation.receiver event, code the
+// anomaly an anomaly event announces.
+func (s *Syncer) addAllocEvent(c *call, e *repository.Entries, et paysync.EventType, o paysync.AllocationOrder, receiverNo string, code paysync.AnomalyCode) error {
+	p := paysync.NewAllocationPayload(o, receiverNo)
+	p.Anomaly = code
+	ev, err := s.event(c, et, allocTrade(&o), p)
+	if err != nil {
+		return err
+	}
+	e.Events = append(e.Events, ev)
+	return nil
 }
 
 // allocFailed records an allocation sync whose outcome is unknown, as
 // payFailed does for pay orders.
-func (s *Syncer) allocFailed(ctx context.Context, op string, o paysync.AllocationOrder, src paysync.Source, clientIP string, rep *channel.AllocationReport, cause error) (AllocationOutcome, error) {
-	now := s.clock()
-	rec := s.failureRecord(ctx, paysync.TradeAllocation, o.AllocationNo, o.BizAllocationNo, o.OutAllocationNo, o.Channel, src, clientIP, cause, now)
+func (s *Syncer) allocFailed(ctx context.Context, c *call, o paysync.AllocationOrder, rep *channel.AllocationReport, cause error) (AllocationOutcome, error) {
+	rec := s.failure(ctx, c, allocTrade(&o), cause)
 	rec.Raw = rep.Raw
-	res := allocResult(&o)
-	res.RecordID = rec.ID
+	out := allocOutcome(&o)
+	out.RecordID = rec.ID
 	_, keepDue := failureKind(cause)
 	counts := !keepDue && o.Scheduled() && !o.Schedule.Exhausted
 	exhausted, err := s.saveFailure(ctx, counts, rec, func(wctx context.Context) (bool, error) {
 		next := o
 		e := repository.Entries{Sync: rec}
-		exhausted := s.reschedule(&next.Schedule, next.CreatedAt, time.Time{}, now)
+		exhausted := reschedule(&next.Schedule, s.cfg.Timetables.Allocation, next.CreatedAt, time.Time{}, c.now)
 		if exhausted {
-			e.Events = append(e.Events, s.allocEvent(&next, paysync.EventSyncExhausted, "", "", now))
+			if err := s.addAllocEvent(c, &e, paysync.EventSyncExhausted, next, "", ""); err != nil {
+				return false, err
+			}
 		}
-		next.UpdatedAt = now
+		next.UpdatedAt = c.now
 		return exhausted, s.store.CommitAllocationOrder(wctx, next, e)
 	})
-	res.Exhausted = exhausted
-	return res, failureError(op, cause, err)
-}
-
-// failureKind tells a failed sync's sentinel, and whether the attempt does
-// not count (rate limit, lost version race): its due time is kept.
-func failureKind(cause error) (sentinel *paysync.Error, keepDue bool) {
-	switch {
-	case errors.Is(cause, paysync.ErrVersionConflict):
-		return paysync.ErrVersionConflict, true
-	case errors.Is(cause, channel.ErrRateLimited):
-		return paysync.ErrChannelUnavailable, true
-	}
-	return paysync.ErrChannelUnavailable, false
+	out.Exhausted = exhausted
+	return out, failureError(c.op, cause, err)
 }

@@ -6,6 +6,11 @@ import (
 	"github.com/paysync/paysync/channel"
 )
 
+// Every outcome below carries, on success and on every error alike, the
+// order's status as the sync last read or wrote it; it is empty only when
+// the call failed before an order was read (an invalid request, an unknown
+// number).
+
 // PayRequest asks for one pay order to be synced. One of OrderNo and
 // BizOrderNo is required; OrderNo wins when both are given.
 type PayRequest struct {
@@ -15,13 +20,13 @@ type PayRequest struct {
 	Source     paysync.Source // empty means paysync.SourceAPI
 }
 
-// PayOutcome is the outcome of a pay sync.
+// PayOutcome is what a pay sync did.
 type PayOutcome struct {
 	OrderStatus  paysync.PayStatus // the local status after the sync
 	Adjusted     bool              // whether the sync changed the local status
-	ChannelState channel.PayState  // what the channel answered
+	ChannelState channel.PayState  // what the channel answered; empty without an answer
 	Anomalies    []paysync.AnomalyCode
-	RecordID     uuid.UUID // the SyncRecord written
+	RecordID     uuid.UUID // the SyncRecord written; zero when none was
 	// Exhausted is set when this sync ended the order's sweep schedule.
 	Exhausted bool
 }
@@ -35,7 +40,7 @@ type AllocationRequest struct {
 	Source          paysync.Source
 }
 
-// AllocationOutcome is the outcome of an allocation sync.
+// AllocationOutcome is what an allocation sync did.
 type AllocationOutcome struct {
 	Status    paysync.AllocationStatus
 	Result    paysync.AllocationResult
@@ -52,4 +57,43 @@ type ReceiverOutcome struct {
 	ReceiverNo string
 	Result     paysync.ReceiverResult
 	Changed    bool
+}
+
+// RefundRequest asks for one refund to be synced. One of RefundNo and
+// BizRefundNo is required; RefundNo wins.
+type RefundRequest struct {
+	RefundNo    string
+	BizRefundNo string
+	ClientIP    string
+	Source      paysync.Source
+}
+
+// RefundOutcome is what a refund sync did. Anomalies lists the refund's
+// and its pay order's (over_refunded).
+type RefundOutcome struct {
+	Status       paysync.RefundOrderStatus
+	Adjusted     bool
+	ChannelState channel.RefundState
+	Anomalies    []paysync.AnomalyCode
+	RecordID     uuid.UUID
+	Exhausted    bool
+}
+
+// TransferRequest asks for one transfer to be synced. One of TransferNo and
+// BizTransferNo is required; TransferNo wins.
+type TransferRequest struct {
+	TransferNo    string
+	BizTransferNo string
+	ClientIP      string
+	Source        paysync.Source
+}
+
+// TransferOutcome is what a transfer sync did.
+type TransferOutcome struct {
+	Status       paysync.TransferStatus
+	Adjusted     bool
+	ChannelState channel.TransferState
+	Anomalies    []paysync.AnomalyCode
+	RecordID     uuid.UUID
+	Exhausted    bool
 }

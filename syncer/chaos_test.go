@@ -497,8 +497,8 @@ func (c *chaos) check() {
 		require.True(t, ok, no)
 		states[string(tr.State)+"/"+string(o.Status)]++
 		trail := loadPayTrail(t, c.store, no)
-		checkPayTrail(t, p.start.Status, o, trail)
-		checkChaosPay(t, p, o, tr, trail, now)
+		checkPayTrail(t, c.store, p.start.Status, o, trail)
+		checkChaosPay(t, c.store, p, o, tr, trail, now)
 	}
 	t.Logf("pay orders, channel truth/local status: %v", states)
 
@@ -509,7 +509,7 @@ func (c *chaos) check() {
 		ends[o.Status]++
 		checkAllocTrail(t, c.store, o)
 		rep, known := c.drainC.AllocationTruth(a.start.AllocationNo)
-		checkChaosAlloc(t, a, o, rep, known)
+		checkChaosAlloc(t, c.store, a, o, rep, known)
 	}
 	t.Logf("allocation orders by final status: %v", ends)
 
@@ -527,11 +527,11 @@ func (c *chaos) check() {
 
 // checkChaosPay: the order agrees with the channel's final truth, or
 // carries the anomaly DESIGN §6 prescribes for the disagreement.
-func checkChaosPay(t *testing.T, p chaosPay, o paysync.PayOrder, tr channel.PayReport, trail payTrail, now time.Time) {
+func checkChaosPay(t *testing.T, st repository.Store, p chaosPay, o paysync.PayOrder, tr channel.PayReport, trail payTrail, now time.Time) {
 	no := o.OrderNo
 	if p.mismatch && (tr.State == channel.PaySuccess || tr.State == channel.PayRefunded) {
 		assert.NotEqual(t, paysync.PaySuccess, o.Status, "%s: paid with another amount", no)
-		assert.True(t, o.HasAnnounced(paysync.AnomalyAmountMismatch), "%s: amount_mismatch not announced", no)
+		assert.True(t, hasAnomaly(t, st, paysync.TradePay, no, paysync.AnomalyAmountMismatch), "%s: amount_mismatch not announced", no)
 		return
 	}
 	want := map[channel.PayState]paysync.PayStatus{
@@ -578,7 +578,7 @@ func checkChaosPay(t *testing.T, p chaosPay, o paysync.PayOrder, tr channel.PayR
 				want = paysync.PayRefundFull
 			}
 			assert.Equal(t, want, o.RefundStatus, no)
-			assert.True(t, o.HasAnnounced(paysync.AnomalyRefundAtChannel), "%s: refund_at_channel not announced", no)
+			assert.True(t, hasAnomaly(t, st, paysync.TradePay, no, paysync.AnomalyRefundAtChannel), "%s: refund_at_channel not announced", no)
 		}
 	default:
 		assert.Equal(t, paysync.PayRefundNone, o.RefundStatus, no)
@@ -588,7 +588,7 @@ func checkChaosPay(t *testing.T, p chaosPay, o paysync.PayOrder, tr channel.PayR
 // checkChaosAlloc: each receiver holds its own share's result, or stays
 // pending with the anomaly DESIGN §7 prescribes; the aggregate follows the
 // rule.
-func checkChaosAlloc(t *testing.T, a chaosAlloc, o paysync.AllocationOrder, rep channel.AllocationReport, known bool) {
+func checkChaosAlloc(t *testing.T, st repository.Store, a chaosAlloc, o paysync.AllocationOrder, rep channel.AllocationReport, known bool) {
 	no := o.AllocationNo
 	if !a.known || !known {
 		assert.False(t, a.known, "%s: the channel forgot it", no)
@@ -607,11 +607,11 @@ func checkChaosAlloc(t *testing.T, a chaosAlloc, o paysync.AllocationOrder, rep 
 			assert.Equal(t, a.start.Receivers[i], r, "%s: ignored receiver changed", no)
 		case a.missing[i]:
 			assert.Equal(t, paysync.ReceiverPending, r.Result, "%s: %s has no share", no, r.ReceiverNo)
-			assert.True(t, o.HasAnnounced(paysync.AnomalyReceiverMissing), "%s: receiver_missing", no)
+			assert.True(t, hasAnomaly(t, st, paysync.TradeAllocation, no, paysync.AnomalyReceiverMissing), "%s: receiver_missing", no)
 		case a.mismatch[i]:
 			assert.Equal(t, paysync.ReceiverPending, r.Result, "%s: %s share has another amount", no, r.ReceiverNo)
 			assert.Equal(t, id, r.OutDetailID, "%s: %s learned its share's id", no, r.ReceiverNo)
-			assert.True(t, o.HasAnnounced(paysync.AnomalyReceiverAmountMismatch), "%s: receiver_amount_mismatch", no)
+			assert.True(t, hasAnomaly(t, st, paysync.TradeAllocation, no, paysync.AnomalyReceiverAmountMismatch), "%s: receiver_amount_mismatch", no)
 		default:
 			e, ok := byID[id]
 			if !assert.True(t, ok, "%s: share %s", no, id) {
@@ -625,10 +625,10 @@ func checkChaosAlloc(t *testing.T, a chaosAlloc, o paysync.AllocationOrder, rep 
 		}
 	}
 	if a.extra && !allIgnored(&a.start) { // an order with no live receiver asks the channel nothing
-		assert.True(t, o.HasAnnounced(paysync.AnomalyReceiverUnmatched), "%s: receiver_unmatched", no)
+		assert.True(t, hasAnomaly(t, st, paysync.TradeAllocation, no, paysync.AnomalyReceiverUnmatched), "%s: receiver_unmatched", no)
 	}
-	st, res := wantAllocAggregate(a.start, o.Receivers, allIgnored(&a.start))
-	assert.Equal(t, st, o.Status, "%s: status", no)
+	status, res := wantAllocAggregate(a.start, o.Receivers, allIgnored(&a.start))
+	assert.Equal(t, status, o.Status, "%s: status", no)
 	assert.Equal(t, res, o.Result, "%s: result", no)
 }
 

@@ -23,7 +23,7 @@ type Config struct {
 	// Logger receives one line per failure worth a look. Default: discards.
 	Logger *slog.Logger
 	// NewID returns the ids of records and events; they should be uuid v7 so
-	// they sort by time. Default: a v7 generator private to the Syncer.
+	// they sort by time. Default: google/uuid's NewV7.
 	NewID func() uuid.UUID
 	// LockWait is how long a sync waits for another sync of the same order in
 	// this Syncer before it gives up with ErrSyncInProgress. Default 200 ms,
@@ -33,8 +33,15 @@ type Config struct {
 	// re-decided on the fresh order. Default 5.
 	ConflictRetries int
 
-	// Timetable is the sweep timetable. Zero: DefaultTimetable().
-	Timetable Timetable
+	// Timetables are the sweep timetables per kind of order. A zero field
+	// takes its default: DefaultTimetable for pay and allocation orders,
+	// DefaultPayoutTimetable for refunds and transfers.
+	Timetables Timetables
+	// NotFoundAfter is how long after its creation a refund or transfer the
+	// channel does not know is taken as never received: a refund is closed
+	// (and watched), a transfer raised to a person. Hosts send a refund to
+	// the channel within this time of creating it. Default 10 minutes.
+	NotFoundAfter time.Duration
 	// Owner names this Syncer in leases. Default: a random id.
 	Owner string
 	// Lease is how long a claimed order is held by this Syncer. Default 1 min.
@@ -79,7 +86,7 @@ func (c Config) Validate() error {
 	case c.ConflictRetries < 0:
 		return bad("ConflictRetries must not be negative")
 	case c.Lease < 0, c.ClaimBatch < 0, c.Concurrency < 0, c.RateLimitBackoff < 0,
-		c.PollInterval < 0, c.DrainTimeout < 0:
+		c.PollInterval < 0, c.DrainTimeout < 0, c.NotFoundAfter < 0:
 		return bad("durations and sizes must not be negative")
 	}
 	for name, l := range c.RateLimits {
@@ -87,12 +94,36 @@ func (c Config) Validate() error {
 			return bad("RateLimits[" + name + "] needs Rate > 0 and Burst >= 1")
 		}
 	}
-	if len(c.Timetable.Steps) > 0 {
-		if err := c.Timetable.Validate(); err != nil {
-			return err
+	for _, t := range []Timetable{c.Timetables.Pay, c.Timetables.Allocation, c.Timetables.Refund, c.Timetables.Transfer} {
+		if len(t.Steps) > 0 {
+			if err := t.Validate(); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// Timetables holds one timetable per kind of order; a zero one takes its
+// kind's default.
+type Timetables struct {
+	Pay        Timetable
+	Allocation Timetable
+	Refund     Timetable
+	Transfer   Timetable
+}
+
+func (t Timetables) withDefaults() Timetables {
+	for _, f := range []struct {
+		t   *Timetable
+		def func() Timetable
+	}{{&t.Pay, DefaultTimetable}, {&t.Allocation, DefaultTimetable},
+		{&t.Refund, DefaultPayoutTimetable}, {&t.Transfer, DefaultPayoutTimetable}} {
+		if len(f.t.Steps) == 0 {
+			*f.t = f.def()
+		}
+	}
+	return t
 }
 
 func (c Config) withDefaults() Config {
@@ -103,7 +134,7 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	if c.NewID == nil {
-		c.NewID = newV7Source().next
+		c.NewID = newV7
 	}
 	if c.LockWait == 0 {
 		c.LockWait = 200 * time.Millisecond
@@ -111,8 +142,9 @@ func (c Config) withDefaults() Config {
 	if c.ConflictRetries == 0 {
 		c.ConflictRetries = 5
 	}
-	if len(c.Timetable.Steps) == 0 {
-		c.Timetable = DefaultTimetable()
+	c.Timetables = c.Timetables.withDefaults()
+	if c.NotFoundAfter == 0 {
+		c.NotFoundAfter = 10 * time.Minute
 	}
 	if c.Owner == "" {
 		c.Owner = "syncer-" + c.NewID().String()
@@ -137,3 +169,7 @@ func (c Config) withDefaults() Config {
 	}
 	return c
 }
+
+// newV7 is uuid.NewV7, which fails only when the system's random source
+// does; an id the engine cannot make is a broken machine, not an input.
+func newV7() uuid.UUID { return uuid.Must(uuid.NewV7()) }

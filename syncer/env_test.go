@@ -2,6 +2,7 @@ package syncer
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -106,4 +107,24 @@ func (q queryOnly) Name() string { return q.ch.Name() }
 
 func (q queryOnly) QueryPay(ctx context.Context, o paysync.PayOrder) (channel.PayReport, error) {
 	return q.ch.QueryPay(ctx, o)
+}
+
+// openAnomalies returns the codes of the open anomalies of order no of kind
+// tt in st, in code order.
+func openAnomalies(t testing.TB, st repository.Anomalies, tt paysync.TradeType, no string) []paysync.AnomalyCode {
+	t.Helper()
+	as, err := st.OrderAnomalies(context.Background(), tt, no)
+	require.NoError(t, err)
+	var out []paysync.AnomalyCode
+	for _, a := range as {
+		if a.Open() {
+			out = append(out, a.Code)
+		}
+	}
+	return out
+}
+
+// hasAnomaly reports whether order no of kind tt has code open in st.
+func hasAnomaly(t testing.TB, st repository.Anomalies, tt paysync.TradeType, no string, code paysync.AnomalyCode) bool {
+	return slices.Contains(openAnomalies(t, st, tt, no), code)
 }

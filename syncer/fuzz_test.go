@@ -147,7 +147,7 @@ func FuzzDecidePay(f *testing.F) {
 			a.rep.PaidAt = now.Add(-time.Second)
 		}
 
-		before, answer := o.Clone(), a
+		before, answer := o, a
 		d := decidePay(&o, &a, now)
 		assert.Equal(t, before, o, "decidePay changed the order")
 		assert.Equal(t, answer, a, "decidePay changed the answer")

@@ -9,29 +9,31 @@ import (
 )
 
 // SyncPay asks the channel what became of one pay order and repairs the
-// local order per DESIGN §6 (POST /unipay/sync/pay).
+// local order per docs/pay-sync.md (POST /unipay/sync/pay).
 //
-// It returns the result and nil when the channel answered, whether or not
+// It returns the outcome and nil when the channel answered, whether or not
 // anything changed. Errors: paysync.ErrInvalidRequest when both numbers are
-// empty or Source is unknown; ErrOrderNotFound when no order has the number;
-// ErrOrderNotStarted for a wait order with no channel; ErrUnknownChannel when
-// the order's channel is not registered; ErrSyncInProgress when another sync
-// of the order held it past Config.LockWait; ErrChannelUnavailable (wrapping
-// the channel's error) when the channel could not answer or close — the order
-// is unchanged and the SyncRecord says why; ErrVersionConflict when other
-// writers kept winning past Config.ConflictRetries. A ctx that ends before the
-// channel answered changes and writes nothing.
+// empty or Source is unknown; ErrOrderNotFound (支付订单不存在) when no order
+// has the number; ErrOrderNotStarted for a wait order with no channel;
+// ErrUnknownChannel when the order's channel is not registered;
+// ErrSyncInProgress when another sync of the order held it past
+// Config.LockWait; ErrCanceled when ctx ended before the channel answered
+// (nothing is written then); ErrChannelUnavailable (wrapping the channel's
+// error) when the channel could not answer or close — the order is
+// unchanged and the SyncRecord says why; ErrVersionConflict when other
+// writers kept winning past Config.ConflictRetries; ErrInternal when the
+// store failed.
 func (s *Syncer) SyncPay(ctx context.Context, req PayRequest) (PayOutcome, error) {
-	const op = "syncer.SyncPay"
-	src, err := s.sourceOf(req.Source, paysync.SourceAPI, op)
-	if err != nil {
+	c := call{op: "syncer.SyncPay", clientIP: req.ClientIP}
+	var err error
+	if c.src, err = sourceOf(c.op, req.Source, paysync.SourceAPI); err != nil {
 		return PayOutcome{}, err
 	}
-	o, err := s.findPay(ctx, op, req.OrderNo, req.BizOrderNo)
+	o, err := s.findPay(ctx, c.op, req.OrderNo, req.BizOrderNo)
 	if err != nil {
-		return PayOutcome{}, err
+		return PayOutcome{OrderStatus: o.Status}, err
 	}
-	return s.syncPay(ctx, op, o, nil, src, req.ClientIP)
+	return s.syncPay(ctx, c, o, nil)
 }
 
 // ApplyPayNotification applies a channel callback the host has verified and
@@ -40,19 +42,19 @@ func (s *Syncer) SyncPay(ctx context.Context, req PayRequest) (PayOutcome, error
 // those of SyncPay; the channel is called only when the table asks to close
 // an expired trade.
 func (s *Syncer) ApplyPayNotification(ctx context.Context, orderNo string, rep channel.PayReport, src paysync.Source) (PayOutcome, error) {
-	const op = "syncer.ApplyPayNotification"
-	src, err := s.sourceOf(src, paysync.SourceCallback, op)
-	if err != nil {
+	c := call{op: "syncer.ApplyPayNotification"}
+	var err error
+	if c.src, err = sourceOf(c.op, src, paysync.SourceCallback); err != nil {
 		return PayOutcome{}, err
 	}
 	if !rep.State.Valid() {
-		return PayOutcome{}, paysync.Ef(op, paysync.ErrInvalidRequest, "unknown channel state "+string(rep.State), nil)
+		return PayOutcome{}, paysync.Ef(c.op, paysync.ErrInvalidRequest, "unknown channel state "+string(rep.State), nil)
 	}
-	o, err := s.findPay(ctx, op, orderNo, "")
+	o, err := s.findPay(ctx, c.op, orderNo, "")
 	if err != nil {
-		return PayOutcome{}, err
+		return PayOutcome{OrderStatus: o.Status}, err
 	}
-	return s.syncPay(ctx, op, o, &rep, src, "")
+	return s.syncPay(ctx, c, o, &rep)
 }
 
 func (s *Syncer) findPay(ctx context.Context, op, orderNo, bizNo string) (paysync.PayOrder, error) {
@@ -68,11 +70,8 @@ func (s *Syncer) findPay(ctx context.Context, op, orderNo, bizNo string) (paysyn
 	default:
 		return o, paysync.Ef(op, paysync.ErrInvalidRequest, "orderNo or bizOrderNo is required", nil)
 	}
-	if errors.Is(err, paysync.ErrOrderNotFound) {
-		return o, paysync.E(op, paysync.ErrOrderNotFound, nil)
-	}
 	if err != nil {
-		return o, paysync.E(op, paysync.ErrInternal, err)
+		return paysync.PayOrder{}, readError(op, err, paysync.ErrOrderNotFound)
 	}
 	if o.Status == paysync.PayWait && o.Channel == "" {
 		return o, paysync.E(op, paysync.ErrOrderNotStarted, nil)
@@ -80,22 +79,25 @@ func (s *Syncer) findPay(ctx context.Context, op, orderNo, bizNo string) (paysyn
 	return o, nil
 }
 
+func payTrade(o *paysync.PayOrder) trade {
+	return trade{tt: paysync.TradePay, no: o.OrderNo, bizNo: o.BizOrderNo, outNo: o.OutOrderNo, channel: o.Channel}
+}
+
 // syncPay runs one sync of o under its lock. With given == nil it queries
 // the channel; otherwise given is the callback's report.
-func (s *Syncer) syncPay(ctx context.Context, op string, o paysync.PayOrder, given *channel.PayReport, src paysync.Source, clientIP string) (PayOutcome, error) {
-	res := PayOutcome{OrderStatus: o.Status}
+func (s *Syncer) syncPay(ctx context.Context, c call, o paysync.PayOrder, given *channel.PayReport) (PayOutcome, error) {
 	ch, err := s.channels.Lookup(o.Channel)
 	if err != nil {
-		return res, paysync.E(op, paysync.ErrUnknownChannel, err)
+		return PayOutcome{OrderStatus: o.Status}, paysync.E(c.op, paysync.ErrUnknownChannel, err)
 	}
-	held, waited := s.payLocks.acquire(ctx, o.OrderNo, s.cfg.LockWait)
-	if !held {
-		return res, paysync.E(op, paysync.ErrSyncInProgress, ctx.Err())
+	release, waited, err := s.lock(ctx, c.op, s.payLocks, o.OrderNo)
+	if err != nil {
+		return PayOutcome{OrderStatus: o.Status}, err
 	}
-	defer s.payLocks.release(o.OrderNo)
+	defer release()
 	if waited { // the sync we waited for has likely moved the order on
-		if o, err = s.store.GetPayOrder(ctx, o.OrderNo); err != nil {
-			return res, paysync.E(op, paysync.ErrInternal, err)
+		if o, err = s.rereadPay(ctx, c.op, o); err != nil {
+			return PayOutcome{OrderStatus: o.Status}, err
 		}
 	}
 
@@ -103,46 +105,54 @@ func (s *Syncer) syncPay(ctx context.Context, op string, o paysync.PayOrder, giv
 	if given != nil {
 		a.rep = *given
 	} else if a.rep, err = s.queryPay(ctx, ch, o); err != nil {
-		if ctx.Err() != nil { // no answer in hand: nothing is written
-			return res, paysync.E(op, paysync.ErrChannelUnavailable, err)
+		if noAnswer(ctx) { // no answer in hand: nothing is written
+			return PayOutcome{OrderStatus: o.Status}, paysync.E(c.op, paysync.ErrCanceled, errors.Join(ctx.Err(), err))
 		}
-		return s.payFailed(ctx, op, o, src, clientIP, &a, err)
+		return s.payFailed(ctx, &c, o, &a, err)
 	}
 	if !a.rep.State.Valid() {
-		err := errors.New("channel answered unknown state " + string(a.rep.State))
-		return s.payFailed(ctx, op, o, src, clientIP, &a, err)
+		return s.payFailed(ctx, &c, o, &a, errors.New("channel answered unknown state "+string(a.rep.State)))
 	}
 
-	now := s.clock()
+	c.answered(s)
 	for attempt := 0; ; attempt++ {
-		d := decidePay(&o, &a, now)
+		d := decidePay(&o, &a, c.now)
 		for d.needClose {
 			if err := s.closeAtChannel(ctx, ch, o, &a); err != nil {
-				return s.payFailed(ctx, op, o, src, clientIP, &a, err)
+				if noAnswer(ctx) {
+					return PayOutcome{OrderStatus: o.Status}, paysync.E(c.op, paysync.ErrCanceled, errors.Join(ctx.Err(), err))
+				}
+				return s.payFailed(ctx, &c, o, &a, err)
 			}
-			d = decidePay(&o, &a, now)
+			d = decidePay(&o, &a, c.now)
 		}
-		res, err = s.writePay(ctx, o, &a, &d, now, src, clientIP)
+		out, err := s.writePay(ctx, &c, o, &a, &d)
 		if !errors.Is(err, paysync.ErrVersionConflict) {
-			if err != nil {
-				return res, paysync.E(op, paysync.ErrInternal, err)
-			}
-			return res, nil
+			return out, storeError(c.op, err)
 		}
 		if attempt >= s.cfg.ConflictRetries {
 			break
 		}
 		// Another writer won: decide again on what it left, same answer.
-		if o, err = s.store.GetPayOrder(storeCtx(ctx), o.OrderNo); err != nil {
-			return res, paysync.E(op, paysync.ErrInternal, err)
+		if o, err = s.rereadPay(storeCtx(ctx), c.op, o); err != nil {
+			return PayOutcome{OrderStatus: o.Status}, err
 		}
 	}
-	return s.payFailed(ctx, op, o, src, clientIP, &a, paysync.E(op, paysync.ErrVersionConflict, nil))
+	return s.payFailed(ctx, &c, o, &a, paysync.E(c.op, paysync.ErrVersionConflict, nil))
+}
+
+// rereadPay reads o again; on an error it returns o as it was.
+func (s *Syncer) rereadPay(ctx context.Context, op string, o paysync.PayOrder) (paysync.PayOrder, error) {
+	fresh, err := s.store.GetPayOrder(ctx, o.OrderNo)
+	if err != nil {
+		return o, storeError(op, err)
+	}
+	return fresh, nil
 }
 
 // closeAtChannel closes o's trade at the channel and records the outcome in
-// a (DESIGN §4's ClosePay contract). It returns an error only when the
-// outcome is unknown.
+// a (docs/channel.md, ClosePay). It returns an error only when the outcome
+// is unknown.
 func (s *Syncer) closeAtChannel(ctx context.Context, ch channel.Channel, o paysync.PayOrder, a *payAnswer) error {
 	closer, ok := ch.(channel.PayCloser)
 	if !ok {

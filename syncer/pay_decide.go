@@ -17,20 +17,22 @@ type payAnswer struct {
 	closeUnsupported bool // the channel has no PayCloser
 }
 
-// payDecision is what one sync does to an order: DESIGN §6's table applied.
+// payDecision is what one sync does to an order: the table of
+// docs/pay-sync.md applied.
 type payDecision struct {
 	to        paysync.PayStatus // == the order's status when nothing moves
 	way       paysync.AdjustWay
 	event     paysync.EventType
 	refund    paysync.PayRefundStatus // RefundStatus after the change
+	booked    bool                    // the channel's refunded amount is booked (footnote 3)
 	fill      bool                    // copy OutOrderNo / PaidAt from the report where missing
 	needClose bool                    // close the trade at the channel, then decide again
 	anomalies []paysync.AnomalyCode
 }
 
-// decidePay applies DESIGN §6 to order o and answer a at now. It is pure: a
-// sync that lost a version race calls it again on the fresh order with the
-// same answer.
+// decidePay applies docs/pay-sync.md's table to order o and answer a at
+// now. It is pure: a sync that lost a version race calls it again on the
+// fresh order with the same answer.
 func decidePay(o *paysync.PayOrder, a *payAnswer, now time.Time) payDecision {
 	d := payDecision{to: o.Status, refund: o.RefundStatus}
 	if d.refund == "" {
@@ -131,7 +133,7 @@ func (d *payDecision) askClose(a *payAnswer) {
 }
 
 // paid moves the order to success when the money is the order's money
-// (footnote ¹): otherwise a person decides.
+// (footnote 1): otherwise a person decides.
 func (d *payDecision) paid(o *paysync.PayOrder, rep *channel.PayReport, ev paysync.EventType) bool {
 	if !rep.Amount.IsZero() && !rep.Amount.Equal(o.Amount) {
 		d.anomalies = append(d.anomalies, paysync.AnomalyAmountMismatch)
@@ -147,9 +149,10 @@ func (d *payDecision) paid(o *paysync.PayOrder, rep *channel.PayReport, ev paysy
 	return true
 }
 
-// refunded: paid, then refunded at the channel (footnote ³). The order
+// refunded: paid, then refunded at the channel (footnote 3). The order
 // becomes success so its money is accounted for, with the refund status the
-// channel reports, and a person is told.
+// channel reports and its refunded amount booked, and a person is told:
+// refund orders may or may not exist elsewhere for that money.
 func (d *payDecision) refunded(o *paysync.PayOrder, rep *channel.PayReport) {
 	if !d.paid(o, rep, paysync.EventPaySuccess) {
 		return
@@ -158,5 +161,9 @@ func (d *payDecision) refunded(o *paysync.PayOrder, rep *channel.PayReport) {
 	if rep.RefundedAmount.Equal(o.Amount) {
 		d.refund = paysync.PayRefundFull
 	}
+	d.booked = true
 	d.anomalies = append(d.anomalies, paysync.AnomalyRefundAtChannel)
+	if rep.RefundedAmount.Add(o.ReservedAmount).GreaterThan(o.Amount) {
+		d.anomalies = append(d.anomalies, paysync.AnomalyOverRefunded)
+	}
 }

@@ -245,8 +245,11 @@ func TestSyncPayRateLimited(t *testing.T) {
 	assert.Len(t, e.syncs(paysync.TradePay, "O1"), 1)
 }
 
-// TestSyncPayCancelledBeforeAnswer: no answer, nothing written.
-func TestSyncPayCancelledBeforeAnswer(t *testing.T) {
+// TestSyncPayCancelledBeforeAnswer: no answer, nothing written, and the
+// caller learns its ctx ended — not that the channel failed.
+func TestSyncPayCancelledBeforeAnswer(t *testing.T) { synctest.Test(t, testSyncPayCancelledBeforeAnswer) }
+
+func testSyncPayCancelledBeforeAnswer(t *testing.T) {
 	e := newEnv(t)
 	o := e.pay("O1", paysync.PayProgress)
 	e.ch.TimeoutNext("O1", 1)
@@ -254,7 +257,8 @@ func TestSyncPayCancelledBeforeAnswer(t *testing.T) {
 	defer cancel()
 	_, err := e.s.SyncPay(ctx, PayRequest{OrderNo: "O1"})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
-	require.ErrorIs(t, err, paysync.ErrChannelUnavailable)
+	require.ErrorIs(t, err, paysync.ErrCanceled)
+	assert.Equal(t, paysync.CodeCanceled, paysync.ErrorCode(err))
 	assert.Empty(t, e.syncs(paysync.TradePay, "O1"))
 	assert.Equal(t, o, e.order("O1"))
 }
@@ -293,7 +297,8 @@ func TestSyncPayAnomalyAnnouncedOnce(t *testing.T) {
 		assert.Equal(t, []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, r.Anomalies)
 	}
 	assert.Equal(t, []paysync.EventType{paysync.EventPayAnomaly}, eventTypes(e.events(paysync.TradePay, "O1")))
-	assert.Equal(t, []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, e.order("O1").Announced)
+	assert.Equal(t, []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, openAnomalies(t, e.store, paysync.TradePay, "O1"))
+	assert.Equal(t, int64(1), e.order("O1").Version, "a sighting never bumps the order's Version")
 }
 
 // TestSyncPayFillsMissing: a paid order learns its channel trade number
@@ -331,13 +336,18 @@ func TestSyncPayEventPayloads(t *testing.T) {
 	require.NoError(t, err)
 	evs := e.events(paysync.TradePay, "O1")
 	require.Equal(t, []paysync.EventType{paysync.EventPaySuccess, paysync.EventPayAnomaly}, eventTypes(evs))
-	var p map[string]any
+	var p paysync.PayPayload
 	require.NoError(t, json.Unmarshal(evs[0].Payload, &p))
-	assert.Equal(t, "success", p["status"])
-	assert.Equal(t, "partial_refund", p["refundStatus"], "a host must not ship goods for returned money")
-	assert.Equal(t, "10", p["amount"])
+	assert.Equal(t, paysync.PaySuccess, p.Status)
+	assert.Equal(t, paysync.PayRefundPartial, p.RefundStatus, "a host must not ship goods for returned money")
+	assert.Equal(t, "10.00", p.Amount, "money at the currency's minor-unit scale")
+	assert.Equal(t, "CNY", p.Currency)
+	assert.Equal(t, "4.00", p.RefundedAmount, "the channel's refunded amount is booked")
+	assert.Equal(t, "6.00", p.RefundableBalance)
+	assert.Empty(t, p.Anomaly)
 	require.NoError(t, json.Unmarshal(evs[1].Payload, &p))
-	assert.Equal(t, "refund_at_channel", p["anomaly"])
+	assert.Equal(t, paysync.AnomalyRefundAtChannel, p.Anomaly)
+	assert.True(t, e.order("O1").RefundedAmount.Equal(decimal.RequireFromString("4")))
 
 	e.pay("O2", paysync.PayCancel)
 	e.ch.SetPay("O2", channeltest.Paid(e.order("O2")))

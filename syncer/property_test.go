@@ -404,7 +404,7 @@ func (p *payProp) checkAll(call *stepCall) {
 			assert.Equal(t, prev, o, "%s: %s changed without a commit", p.last, no)
 			continue // nothing new: the last check holds
 		}
-		checkPayTrail(t, p.base[no].Status, o, tr)
+		checkPayTrail(t, p.e.store, p.base[no].Status, o, tr)
 		newSyncs := tr.syncs[len(prevTrail.syncs):]
 
 		if prev.Status == paysync.PaySuccess {
@@ -484,6 +484,7 @@ type payTrail struct {
 type trailStore interface {
 	repository.Records
 	repository.Outbox
+	repository.Anomalies
 }
 
 func loadPayTrail(t testing.TB, st trailStore, no string) payTrail {
@@ -503,7 +504,7 @@ func loadPayTrail(t testing.TB, st trailStore, no string) payTrail {
 // the right type and one adjusted SyncRecord; anomaly events at most once per
 // code and exactly for the codes the order remembers; sync.exhausted at most
 // once; no commit without a SyncRecord.
-func checkPayTrail(t testing.TB, start paysync.PayStatus, o paysync.PayOrder, tr payTrail) {
+func checkPayTrail(t testing.TB, store repository.Store, start paysync.PayStatus, o paysync.PayOrder, tr payTrail) {
 	no := o.OrderNo
 	at := start
 	for _, a := range tr.adjusts {
@@ -548,9 +549,9 @@ func checkPayTrail(t testing.TB, start paysync.PayStatus, o paysync.PayOrder, tr
 	}
 	for code, n := range codes {
 		assert.Equal(t, 1, n, "%s: anomaly %s announced %d times", no, code, n)
-		assert.True(t, o.HasAnnounced(code), "%s: announced %s not remembered", no, code)
+		assert.True(t, hasAnomaly(t, store, paysync.TradePay, no, code), "%s: announced %s not kept open", no, code)
 	}
-	assert.Len(t, codes, len(o.Announced), "%s: every remembered anomaly was announced", no)
+	assert.Len(t, codes, len(openAnomalies(t, store, paysync.TradePay, no)), "%s: every open anomaly was announced", no)
 	assert.LessOrEqual(t, exhausted, 1, "%s: sync.exhausted more than once", no)
 	assert.Equal(t, o.Schedule.Exhausted, exhausted == 1, "%s: exhausted flag and event disagree", no)
 

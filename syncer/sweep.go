@@ -42,17 +42,76 @@ type SweepReport struct {
 // releaseTimeout bounds the releases at the end of a pass.
 const releaseTimeout = 5 * time.Second
 
-// sweepJob is one claimed order.
+// sweepJob is one claimed order: its number and its sync.
 type sweepJob struct {
-	pay   *paysync.PayOrder
-	alloc *paysync.AllocationOrder
+	kind int // index into the pass's kinds
+	no   string
+	sync func(ctx context.Context) (sweepResult, error)
 }
 
-// Sweep runs one pass: it claims the pay and allocation orders due at the
-// Syncer's clock with a lease of Config.Lease, syncs them through the same
-// path as SyncPay and SyncAllocation (Source sweep) with at most
-// Config.Concurrency at once, and reschedules each. Orders met busy or rate
-// limited keep their due time. When ctx ends, Sweep stops claiming and
+// sweepResult is what a pass counts of one sync.
+type sweepResult struct{ adjusted, anomalies, exhausted bool }
+
+// sweepKind is one kind of order as a pass claims and releases it.
+type sweepKind struct {
+	claim   func(ctx context.Context, c repository.Claim) ([]sweepJob, error)
+	release func(ctx context.Context, owner string, nos ...string) error
+}
+
+// sweepKinds lists the kinds a pass sweeps, in the order it claims them.
+func (s *Syncer) sweepKinds() []sweepKind {
+	c := call{op: "syncer.Sweep", src: paysync.SourceSweep}
+	return []sweepKind{
+		{claim: func(ctx context.Context, cl repository.Claim) ([]sweepJob, error) {
+			os, err := s.store.ClaimPayOrders(ctx, cl)
+			return jobs(0, os, func(o paysync.PayOrder) string { return o.OrderNo },
+				func(ctx context.Context, o paysync.PayOrder) (sweepResult, error) {
+					out, err := s.syncPay(ctx, c, o, nil)
+					return sweepResult{out.Adjusted, len(out.Anomalies) > 0, out.Exhausted}, err
+				}), err
+		}, release: s.store.ReleasePayOrders},
+		{claim: func(ctx context.Context, cl repository.Claim) ([]sweepJob, error) {
+			os, err := s.store.ClaimAllocationOrders(ctx, cl)
+			return jobs(1, os, func(o paysync.AllocationOrder) string { return o.AllocationNo },
+				func(ctx context.Context, o paysync.AllocationOrder) (sweepResult, error) {
+					out, err := s.syncAllocation(ctx, c, o)
+					return sweepResult{out.Adjusted, len(out.Anomalies) > 0, out.Exhausted}, err
+				}), err
+		}, release: s.store.ReleaseAllocationOrders},
+		{claim: func(ctx context.Context, cl repository.Claim) ([]sweepJob, error) {
+			os, err := s.store.ClaimRefundOrders(ctx, cl)
+			return jobs(2, os, func(o paysync.RefundOrder) string { return o.RefundNo },
+				func(ctx context.Context, o paysync.RefundOrder) (sweepResult, error) {
+					out, err := s.refunds.sync(ctx, s, c, o, nil)
+					return sweepResult{out.adjusted, len(out.anomalies) > 0, out.exhausted}, err
+				}), err
+		}, release: s.store.ReleaseRefundOrders},
+		{claim: func(ctx context.Context, cl repository.Claim) ([]sweepJob, error) {
+			os, err := s.store.ClaimTransferOrders(ctx, cl)
+			return jobs(3, os, func(o paysync.TransferOrder) string { return o.TransferNo },
+				func(ctx context.Context, o paysync.TransferOrder) (sweepResult, error) {
+					out, err := s.transfers.sync(ctx, s, c, o, nil)
+					return sweepResult{out.adjusted, len(out.anomalies) > 0, out.exhausted}, err
+				}), err
+		}, release: s.store.ReleaseTransferOrders},
+	}
+}
+
+// jobs turns claimed orders of kind k into jobs.
+func jobs[O any](k int, os []O, no func(O) string, sync func(context.Context, O) (sweepResult, error)) []sweepJob {
+	out := make([]sweepJob, len(os))
+	for i, o := range os {
+		out[i] = sweepJob{kind: k, no: no(o), sync: func(ctx context.Context) (sweepResult, error) { return sync(ctx, o) }}
+	}
+	return out
+}
+
+// Sweep runs one pass: it claims the orders of every kind due at the
+// Syncer's clock — pay, allocation, refund and transfer orders, in that
+// order — with a lease of Config.Lease, syncs them through the same path as
+// SyncPay, SyncAllocation, SyncRefund and SyncTransfer (Source sweep) with at
+// most Config.Concurrency at once, and reschedules each. Orders met busy or
+// rate limited keep their due time. When ctx ends, Sweep stops claiming and
 // starting syncs; those in flight finish on a context without cancel for at
 // most Config.DrainTimeout. Claimed orders never started keep their leases,
 // which run out. It returns the report and the first store error a claim or
@@ -81,7 +140,8 @@ func (s *Syncer) Sweep(ctx context.Context, opts SweepOptions) (SweepReport, err
 		}
 	}()
 
-	p := &pass{s: s, opts: opts}
+	kinds := s.sweepKinds()
+	p := &pass{s: s, opts: opts, kinds: kinds, done: make([][]string, len(kinds)), kept: make([][]string, len(kinds))}
 	jobs := make(chan sweepJob, s.cfg.Concurrency)
 	var wg sync.WaitGroup
 	for range s.cfg.Concurrency {
@@ -113,27 +173,27 @@ func (s *Syncer) Sweep(ctx context.Context, opts SweepOptions) (SweepReport, err
 
 // pass is the state of one Sweep.
 type pass struct {
-	s    *Syncer
-	opts SweepOptions
+	s     *Syncer
+	opts  SweepOptions
+	kinds []sweepKind
 
 	mu       sync.Mutex
 	report   SweepReport
 	progress Progress
-	// Leases to drop. Orders synced are rescheduled past the pass's start,
-	// so their leases go as the pass goes on (done); orders left due (busy,
-	// rate limited, failed) keep theirs to the end, or this same pass would
-	// claim them again (kept).
-	done, doneA []string
-	kept, keptA []string
+	// Leases to drop, per kind. Orders synced are rescheduled past the
+	// pass's start, so their leases go as the pass goes on (done); orders
+	// left due (busy, rate limited, failed) keep theirs to the end, or this
+	// same pass would claim them again (kept).
+	done, kept [][]string
 }
 
-// claimAll claims batches until nothing is due, pay orders first. It claims
-// the next batch only once the last one is handed to workers, so the orders
-// held at once stay bounded by the batch and the workers, not the backlog.
+// claimAll claims batches until nothing of any kind is due, kind by kind. It
+// claims the next batch only once the last one is handed to workers, so the
+// orders held at once stay bounded by the batch and the workers, not the
+// backlog.
 func (p *pass) claimAll(ctx context.Context, c repository.Claim, jobs chan<- sweepJob) error {
 	s := p.s
-	payDone, allocDone := false, false
-	for !(payDone && allocDone) {
+	for k := 0; k < len(p.kinds); {
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -147,25 +207,12 @@ func (p *pass) claimAll(ctx context.Context, c repository.Claim, jobs chan<- swe
 		if err := p.releaseDone(ctx); err != nil {
 			return ignoreCancel(ctx, err)
 		}
-		var batch []sweepJob
-		if !payDone {
-			orders, err := s.store.ClaimPayOrders(ctx, c)
-			if err != nil {
-				return ignoreCancel(ctx, err)
-			}
-			payDone = len(orders) < c.Limit
-			for i := range orders {
-				batch = append(batch, sweepJob{pay: &orders[i]})
-			}
-		} else {
-			orders, err := s.store.ClaimAllocationOrders(ctx, c)
-			if err != nil {
-				return ignoreCancel(ctx, err)
-			}
-			allocDone = len(orders) < c.Limit
-			for i := range orders {
-				batch = append(batch, sweepJob{alloc: &orders[i]})
-			}
+		batch, err := p.kinds[k].claim(ctx, c)
+		if err != nil {
+			return ignoreCancel(ctx, err)
+		}
+		if len(batch) < c.Limit {
+			k++ // this kind is done
 		}
 		p.claimed(len(batch))
 		for i, j := range batch {
@@ -181,7 +228,7 @@ func (p *pass) claimAll(ctx context.Context, c repository.Claim, jobs chan<- swe
 }
 
 func ignoreCancel(ctx context.Context, err error) error {
-	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+	if ctx.Err() != nil && (errors.Is(err, ctx.Err()) || errors.Is(err, paysync.ErrCanceled)) {
 		return nil
 	}
 	return err
@@ -189,20 +236,7 @@ func ignoreCancel(ctx context.Context, err error) error {
 
 // run syncs one claimed order and counts the outcome.
 func (p *pass) run(ctx context.Context, j sweepJob) {
-	s := p.s
-	var (
-		adjusted, anomalies, exhausted bool
-		err                            error
-	)
-	if j.pay != nil {
-		var res PayOutcome
-		res, err = s.syncPay(ctx, "syncer.Sweep", *j.pay, nil, paysync.SourceSweep, "")
-		adjusted, anomalies, exhausted = res.Adjusted, len(res.Anomalies) > 0, res.Exhausted
-	} else {
-		var res AllocationOutcome
-		res, err = s.syncAllocation(ctx, "syncer.Sweep", *j.alloc, paysync.SourceSweep, "")
-		adjusted, anomalies, exhausted = res.Adjusted, len(res.Anomalies) > 0, res.Exhausted
-	}
+	res, err := j.sync(ctx)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := &p.report
@@ -217,24 +251,20 @@ func (p *pass) run(ctx context.Context, j sweepJob) {
 	default:
 		r.Synced++
 	}
-	if adjusted {
+	if res.adjusted {
 		r.Adjusted++
 		p.progress.Adjusted++
 	}
-	if anomalies {
+	if res.anomalies {
 		r.Anomalies++
 	}
-	if exhausted {
+	if res.exhausted {
 		r.Exhausted++
 	}
-	pay, alloc := &p.done, &p.doneA
 	if err != nil {
-		pay, alloc = &p.kept, &p.keptA
-	}
-	if j.pay != nil {
-		*pay = append(*pay, j.pay.OrderNo)
+		p.kept[j.kind] = append(p.kept[j.kind], j.no)
 	} else {
-		*alloc = append(*alloc, j.alloc.AllocationNo)
+		p.done[j.kind] = append(p.done[j.kind], j.no)
 	}
 	p.progress.Done++
 	if p.opts.Progress != nil {
@@ -260,29 +290,28 @@ func (p *pass) abandonN(n int) {
 // releaseDone drops the leases of the orders synced since the last call.
 func (p *pass) releaseDone(ctx context.Context) error {
 	p.mu.Lock()
-	pay, alloc := p.done, p.doneA
-	p.done, p.doneA = nil, nil
+	done := p.done
+	p.done = make([][]string, len(p.kinds))
 	p.mu.Unlock()
-	return p.release(ctx, pay, alloc)
+	return p.release(ctx, done)
 }
 
 // releaseAll drops every lease the pass still holds.
 func (p *pass) releaseAll(ctx context.Context) error {
 	err := p.releaseDone(ctx)
-	if kerr := p.release(ctx, p.kept, p.keptA); err == nil {
+	if kerr := p.release(ctx, p.kept); err == nil {
 		err = kerr
 	}
 	return err
 }
 
-func (p *pass) release(ctx context.Context, pay, alloc []string) error {
-	s := p.s
+func (p *pass) release(ctx context.Context, nos [][]string) error {
 	var first error
-	if len(pay) > 0 {
-		first = s.store.ReleasePayOrders(ctx, s.cfg.Owner, pay...)
-	}
-	if len(alloc) > 0 {
-		if err := s.store.ReleaseAllocationOrders(ctx, s.cfg.Owner, alloc...); first == nil {
+	for k, kind := range p.kinds {
+		if len(nos[k]) == 0 {
+			continue
+		}
+		if err := kind.release(ctx, p.s.cfg.Owner, nos[k]...); first == nil {
 			first = err
 		}
 	}

@@ -35,7 +35,7 @@ func (e *env) newOrder(no string, expiresIn time.Duration) paysync.PayOrder {
 		if expiresIn > 0 {
 			o.ExpiredAt = o.CreatedAt.Add(expiresIn)
 		}
-		o.Schedule.NextSyncAt = e.s.Timetable().First(o.CreatedAt, o.ExpiredAt)
+		o.Schedule.NextSyncAt = e.s.Timetables().Pay.First(o.CreatedAt, o.ExpiredAt)
 	})
 }
 

@@ -3,7 +3,6 @@ package syncer
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,10 +21,17 @@ type Syncer struct {
 	newID    func() uuid.UUID
 	log      *slog.Logger
 
-	payLocks   *keyedLock
-	allocLocks *keyedLock
-	limits     *limiters
-	scratches  sync.Pool // of *scratch
+	// One in-process lock per kind, keyed by the order's system number. A
+	// refund sync takes its refund's lock, then its pay order's: always in
+	// that order.
+	payLocks      *keyedLock
+	allocLocks    *keyedLock
+	refundLocks   *keyedLock
+	transferLocks *keyedLock
+	limits        *limiters
+
+	refunds   *payoutKind[paysync.RefundOrder]
+	transfers *payoutKind[paysync.TransferOrder]
 }
 
 // New returns a Syncer for cfg, or an error wrapping paysync.ErrInvalidRequest
@@ -35,24 +41,29 @@ func New(cfg Config) (*Syncer, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	return &Syncer{
-		cfg:        cfg,
-		store:      cfg.Store,
-		channels:   cfg.Channels,
-		clk:        cfg.Clock,
-		newID:      cfg.NewID,
-		log:        cfg.Logger,
-		payLocks:   newKeyedLock(cfg.Clock),
-		allocLocks: newKeyedLock(cfg.Clock),
-		limits:     newLimiters(cfg.Clock, cfg.RateLimits, cfg.RateLimitBackoff),
-	}, nil
+	s := &Syncer{
+		cfg:           cfg,
+		store:         cfg.Store,
+		channels:      cfg.Channels,
+		clk:           cfg.Clock,
+		newID:         cfg.NewID,
+		log:           cfg.Logger,
+		payLocks:      newKeyedLock(cfg.Clock),
+		allocLocks:    newKeyedLock(cfg.Clock),
+		refundLocks:   newKeyedLock(cfg.Clock),
+		transferLocks: newKeyedLock(cfg.Clock),
+		limits:        newLimiters(cfg.Clock, cfg.RateLimits, cfg.RateLimitBackoff),
+	}
+	s.refunds = s.refundKind()
+	s.transfers = s.transferKind()
+	return s, nil
 }
 
 // Owner returns the name this Syncer puts on its leases.
 func (s *Syncer) Owner() string { return s.cfg.Owner }
 
-// Timetable returns the sweep schedule in use.
-func (s *Syncer) Timetable() Timetable { return s.cfg.Timetable }
+// Timetables returns the sweep timetables in use, defaults filled in.
+func (s *Syncer) Timetables() Timetables { return s.cfg.Timetables }
 
 // clock returns the current time in the form stores keep (UTC, µs), so a
 // value the engine computes compares equal to the value read back.
@@ -68,7 +79,9 @@ func storeCtx(ctx context.Context) context.Context {
 	return context.WithoutCancel(ctx)
 }
 
-func (s *Syncer) sourceOf(src paysync.Source, def paysync.Source, op string) (paysync.Source, error) {
+// sourceOf returns src, def when src is empty, or an error wrapping
+// paysync.ErrInvalidRequest for an unknown source.
+func sourceOf(op string, src, def paysync.Source) (paysync.Source, error) {
 	if src == "" {
 		return def, nil
 	}
@@ -76,4 +89,19 @@ func (s *Syncer) sourceOf(src paysync.Source, def paysync.Source, op string) (pa
 		return "", paysync.Ef(op, paysync.ErrInvalidRequest, "unknown source "+string(src), nil)
 	}
 	return src, nil
+}
+
+// lock takes key in locks, waiting up to Config.LockWait. It returns the
+// release func and whether another holder went first (what the caller read
+// may be stale); an error wrapping paysync.ErrCanceled when ctx ended first,
+// paysync.ErrSyncInProgress when the wait ran out.
+func (s *Syncer) lock(ctx context.Context, op string, locks *keyedLock, key string) (release func(), waited bool, err error) {
+	held, waited := locks.acquire(ctx, key, s.cfg.LockWait)
+	if !held {
+		if err := paysync.ContextError(ctx, op); err != nil {
+			return nil, waited, err
+		}
+		return nil, waited, paysync.E(op, paysync.ErrSyncInProgress, nil)
+	}
+	return func() { locks.release(key) }, waited, nil
 }

@@ -19,8 +19,10 @@ type Step struct {
 	Every time.Duration
 }
 
-// DefaultTimetable is DESIGN §8's table: first due at +1 min, then every
-// minute to 10 minutes, every 10 minutes to an hour, hourly to a day.
+// DefaultTimetable is the pay and allocation timetable (docs/sweep.md):
+// first due at +1 min, then every minute to 10 minutes, every 10 minutes to
+// an hour, hourly to a day — so a lost callback is repaired within minutes,
+// not at expiry.
 func DefaultTimetable() Timetable {
 	return Timetable{Steps: []Step{
 		{Until: 10 * time.Minute, Every: time.Minute},
@@ -29,12 +31,30 @@ func DefaultTimetable() Timetable {
 	}}
 }
 
+// DefaultPayoutTimetable is the refund and transfer timetable: the pay
+// table, then every 6 hours to 7 days, as bank-card refunds stay in
+// processing for days.
+func DefaultPayoutTimetable() Timetable {
+	t := DefaultTimetable()
+	t.Steps = append(t.Steps, Step{Until: 7 * 24 * time.Hour, Every: 6 * time.Hour})
+	return t
+}
+
+// watch is the timetable of a refund closed because the channel did not know
+// it: the table's last step, counted from creation, to the table's end — a
+// late channel call that moves its money is still found, without asking
+// every minute.
+func (s Timetable) watch() Timetable {
+	last := s.Steps[len(s.Steps)-1]
+	return Timetable{Steps: []Step{last}}
+}
+
 // Validate returns an error wrapping paysync.ErrInvalidRequest unless the
-// schedule has steps with positive Every and strictly increasing Until.
+// timetable has steps with positive Every and strictly increasing Until.
 func (s Timetable) Validate() error {
 	bad := func(msg string) error { return paysync.Ef("syncer.Timetable", paysync.ErrInvalidRequest, msg, nil) }
 	if len(s.Steps) == 0 {
-		return bad("schedule has no steps")
+		return bad("timetable has no steps")
 	}
 	var prev time.Duration
 	for _, st := range s.Steps {

@@ -40,7 +40,7 @@ func newDemo(ctx context.Context, logger *slog.Logger) (*demo, error) {
 		if st == paysync.PaySuccess {
 			o.PaidAt, o.OutOrderNo = now.Add(-50*time.Minute), "out-"+no
 		}
-		o.Schedule.NextSyncAt = s.Timetable().First(o.CreatedAt, o.ExpiredAt)
+		o.Schedule.NextSyncAt = s.Timetables().Pay.First(o.CreatedAt, o.ExpiredAt)
 		if err := store.CreatePayOrder(ctx, o); err != nil {
 			return err
 		}
@@ -75,7 +75,7 @@ func newDemo(ctx context.Context, logger *slog.Logger) (*demo, error) {
 			{ReceiverNo: "R2", ReceiverType: "merchant_no", Account: "1900000002", Name: "Shop B",
 				Amount: decimal.RequireFromString("1.00"), Result: paysync.ReceiverPending},
 		}}
-	a.Schedule.NextSyncAt = s.Timetable().First(a.CreatedAt, time.Time{})
+	a.Schedule.NextSyncAt = s.Timetables().Pay.First(a.CreatedAt, time.Time{})
 	if err := store.CreateAllocationOrder(ctx, a); err != nil {
 		return nil, err
 	}

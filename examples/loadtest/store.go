@@ -46,11 +46,11 @@ func (s meteredStore) CommitPayOrder(ctx context.Context, o paysync.PayOrder, e 
 	return err
 }
 
-// SaveSyncRecord is the wrapped store's; a sweep record of a pay order that
-// is saved finishes the order.
-func (s meteredStore) SaveSyncRecord(ctx context.Context, r paysync.SyncRecord) error {
-	err := s.Store.SaveSyncRecord(ctx, r)
-	if err == nil && r.Source == paysync.SourceSweep && r.TradeType == paysync.TradePay {
+// SaveEntries is the wrapped store's; a sweep record of a pay order that is
+// saved alone finishes the order.
+func (s meteredStore) SaveEntries(ctx context.Context, e repository.Entries) error {
+	err := s.Store.SaveEntries(ctx, e)
+	if r := e.Sync; err == nil && r.Source == paysync.SourceSweep && r.TradeType == paysync.TradePay {
 		s.m.committed(r.TradeNo)
 	}
 	return err

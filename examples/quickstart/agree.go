@@ -35,7 +35,7 @@ func check(ctx context.Context, store repository.Store, chans map[string]*channe
 			a.Agree++
 			continue
 		}
-		if err := a.disagree(ctx, store, paysync.TradePay, no, len(o.Announced) > 0); err != nil {
+		if err := a.disagree(ctx, store, paysync.TradePay, no); err != nil {
 			return a, err
 		}
 	}
@@ -50,18 +50,25 @@ func check(ctx context.Context, store repository.Store, chans map[string]*channe
 			a.Agree++
 			continue
 		}
-		if err := a.disagree(ctx, store, paysync.TradeAllocation, no, len(o.Announced) > 0); err != nil {
+		if err := a.disagree(ctx, store, paysync.TradeAllocation, no); err != nil {
 			return a, err
 		}
 	}
 	return a, nil
 }
 
-// disagree files order no by what its records say.
-func (a *agreement) disagree(ctx context.Context, store repository.Store, tt paysync.TradeType, no string, announced bool) error {
-	if announced {
-		a.ForAPerson = append(a.ForAPerson, no)
-		return nil
+// disagree files order no by what the store says of it: an open anomaly
+// waits for a person, a failed last sync for a retry.
+func (a *agreement) disagree(ctx context.Context, store repository.Store, tt paysync.TradeType, no string) error {
+	anomalies, err := store.OrderAnomalies(ctx, tt, no)
+	if err != nil {
+		return err
+	}
+	for _, an := range anomalies {
+		if an.Open() {
+			a.ForAPerson = append(a.ForAPerson, no)
+			return nil
+		}
 	}
 	recs, err := store.ListSyncRecords(ctx, repository.RecordFilter{TradeType: tt, TradeNo: no})
 	if err != nil {

@@ -50,7 +50,7 @@ func newDemo(ctx context.Context, cfg demoConfig) (*demo, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.plan, err = seed(ctx, d.store, d.chans, d.sync.Timetable(), cfg); err != nil {
+	if d.plan, err = seed(ctx, d.store, d.chans, d.sync.Timetables().Pay, cfg); err != nil {
 		return nil, fmt.Errorf("seeding the store: %w", err)
 	}
 	return d, nil

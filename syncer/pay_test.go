@@ -247,7 +247,9 @@ func TestSyncPayRateLimited(t *testing.T) {
 
 // TestSyncPayCancelledBeforeAnswer: no answer, nothing written, and the
 // caller learns its ctx ended — not that the channel failed.
-func TestSyncPayCancelledBeforeAnswer(t *testing.T) { synctest.Test(t, testSyncPayCancelledBeforeAnswer) }
+func TestSyncPayCancelledBeforeAnswer(t *testing.T) {
+	synctest.Test(t, testSyncPayCancelledBeforeAnswer)
+}
 
 func testSyncPayCancelledBeforeAnswer(t *testing.T) {
 	e := newEnv(t)

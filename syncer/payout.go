@@ -37,8 +37,12 @@ type payoutKind[O any] struct {
 	can   func(ch channel.Channel) bool
 	query func(ctx context.Context, ch channel.Channel, o O) (payoutReport, error)
 	// payload is the body of an event about o (with its pay order's refund
-	// fields for a refund); code names the anomaly an anomaly event announces.
-	payload func(o O, pay paysync.PayOrder, code paysync.AnomalyCode) any
+	// fields for a refund), with what n adds.
+	payload func(o O, pay paysync.PayOrder, n eventNote) any
+	// version reads o's Version; manual asks the kind's manual machine (a
+	// person's repair) whether from may go to to.
+	version func(*O) int64
+	manual  func(ctx context.Context, from, to string) error
 	commit  func(ctx context.Context, o O, pay *repository.PayRefundChange, e repository.Entries) error
 
 	// onPay is set for refunds, whose money is accounted on their pay order:
@@ -275,7 +279,7 @@ func (k *payoutKind[O]) commitSync(ctx context.Context, s *Syncer, c *call, o O,
 	}
 	k.write(&next, p)
 	if rec.Adjusted {
-		if err := addEvent(d.event, t, k.payload(next, pay, "")); err != nil {
+		if err := addEvent(d.event, t, k.payload(next, pay, eventNote{})); err != nil {
 			return failed, err
 		}
 	}
@@ -286,14 +290,14 @@ func (k *payoutKind[O]) commitSync(ctx context.Context, s *Syncer, c *call, o O,
 			pp.Anomaly = x.code
 			err = addEvent(paysync.EventPayAnomaly, payTrade(&pay), pp)
 		} else {
-			err = addEvent(anomalyEvent(x.tt), t, k.payload(next, pay, x.code))
+			err = addEvent(anomalyEvent(x.tt), t, k.payload(next, pay, eventNote{anomaly: x.code}))
 		}
 		if err != nil {
 			return failed, err
 		}
 	}
 	if exhausted {
-		if err := addEvent(paysync.EventSyncExhausted, t, k.payload(next, pay, "")); err != nil {
+		if err := addEvent(paysync.EventSyncExhausted, t, k.payload(next, pay, eventNote{})); err != nil {
 			return failed, err
 		}
 	}
@@ -361,7 +365,7 @@ func (k *payoutKind[O]) failed(ctx context.Context, s *Syncer, c *call, o O, pay
 		k.write(&n, next)
 		e := repository.Entries{Sync: rec}
 		if exhausted {
-			ev, err := s.event(c, paysync.EventSyncExhausted, p.trade, k.payload(n, pay, ""))
+			ev, err := s.event(c, paysync.EventSyncExhausted, p.trade, k.payload(n, pay, eventNote{}))
 			if err != nil {
 				return false, err
 			}
@@ -371,4 +375,12 @@ func (k *payoutKind[O]) failed(ctx context.Context, s *Syncer, c *call, o O, pay
 	})
 	out.exhausted = exhausted
 	return out, failureError(c.op, cause, err)
+}
+
+// eventNote is what an event adds to its order's state: the anomaly an
+// anomaly event announces or resolves, the person and words of a repair.
+type eventNote struct {
+	anomaly  paysync.AnomalyCode
+	operator string
+	reason   string
 }

@@ -115,10 +115,16 @@ func (s *Syncer) refundKind() *payoutKind[paysync.RefundOrder] {
 			rep, err := ch.(channel.RefundQuerier).QueryRefund(ctx, r)
 			return refundReport(rep), err
 		},
-		payload: func(r O, pay paysync.PayOrder, code paysync.AnomalyCode) any {
+		payload: func(r O, pay paysync.PayOrder, n eventNote) any {
 			p := paysync.NewRefundPayload(r, pay)
-			p.Anomaly = code
+			p.Anomaly, p.Operator, p.RepairReason = n.anomaly, n.operator, n.reason
 			return p
+		},
+		version: func(r *O) int64 { return r.Version },
+		manual: func(ctx context.Context, from, to string) error {
+			ev, _ := statemachine.RefundEventTo(paysync.RefundOrderStatus(to))
+			_, _, err := statemachine.RefundManual(ctx, paysync.RefundOrderStatus(from), ev)
+			return err
 		},
 		commit: func(ctx context.Context, r O, pay *repository.PayRefundChange, e repository.Entries) error {
 			return s.store.CommitRefundOrder(ctx, r, pay, e)

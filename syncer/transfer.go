@@ -112,10 +112,16 @@ func (s *Syncer) transferKind() *payoutKind[paysync.TransferOrder] {
 			rep, err := ch.(channel.TransferQuerier).QueryTransfer(ctx, t)
 			return transferReport(rep), err
 		},
-		payload: func(t O, _ paysync.PayOrder, code paysync.AnomalyCode) any {
+		payload: func(t O, _ paysync.PayOrder, n eventNote) any {
 			p := paysync.NewTransferPayload(t)
-			p.Anomaly = code
+			p.Anomaly, p.Operator, p.RepairReason = n.anomaly, n.operator, n.reason
 			return p
+		},
+		version: func(t *O) int64 { return t.Version },
+		manual: func(ctx context.Context, from, to string) error {
+			ev, _ := statemachine.TransferEventTo(paysync.TransferStatus(to))
+			_, _, err := statemachine.TransferManual(ctx, paysync.TransferStatus(from), ev)
+			return err
 		},
 		commit: func(ctx context.Context, t O, _ *repository.PayRefundChange, e repository.Entries) error {
 			return s.store.CommitTransferOrder(ctx, t, e)

@@ -1,0 +1,388 @@
+package syncer
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/channel"
+	"github.com/paysync/paysync/channel/channeltest"
+	"github.com/paysync/paysync/repository"
+	"github.com/paysync/paysync/statemachine"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// repairKind builds an order of one kind in a status, for the repair tests.
+type repairKind struct {
+	tt       paysync.TradeType
+	statuses []string
+	table    func() []statemachine.Transition // the manual table
+	create   func(e *env, no, status string)
+	status   func(e *env, no string) (string, int64)
+	events   func(from, to string) (paysync.EventType, bool)
+}
+
+func repairKinds() []repairKind {
+	return []repairKind{
+		{tt: paysync.TradePay, statuses: strs(paysync.PayStatuses()), table: statemachine.PayManualTransitions,
+			create: func(e *env, no, st string) { e.pay(no, paysync.PayStatus(st)) },
+			status: func(e *env, no string) (string, int64) { o := e.order(no); return string(o.Status), o.Version },
+			events: func(from, to string) (paysync.EventType, bool) {
+				return payEventFor(paysync.PayStatus(from), paysync.PayStatus(to)), true
+			}},
+		{tt: paysync.TradeAllocation, statuses: strs(paysync.AllocationStatuses()), table: statemachine.AllocationTransitions,
+			create: func(e *env, no, st string) {
+				e.alloc(no, paysync.AllocationStatus(st), paysync.AllocationReceiver{ReceiverNo: no + "-1", ReceiverType: "openid",
+					Account: "o1", Amount: decimal.RequireFromString("10"), Result: paysync.ReceiverPending})
+			},
+			status: func(e *env, no string) (string, int64) { o := e.allocOrder(no); return string(o.Status), o.Version },
+			events: func(_, to string) (paysync.EventType, bool) {
+				switch to {
+				case string(paysync.AllocEnd):
+					return paysync.EventAllocationEnd, true
+				case string(paysync.AllocProcessing):
+					return paysync.EventAllocationProcess, true
+				}
+				return "", false
+			}},
+		{tt: paysync.TradeRefund, statuses: strs(paysync.RefundOrderStatuses()), table: statemachine.RefundManualTransitions,
+			create: func(e *env, no, st string) { e.refundIn(no, paysync.RefundOrderStatus(st)) },
+			status: func(e *env, no string) (string, int64) {
+				r, err := e.store.GetRefundOrder(e.ctx, no)
+				require.NoError(e.t, err)
+				return string(r.Status), r.Version
+			},
+			events: func(from, to string) (paysync.EventType, bool) {
+				if from == "close" && to == "success" {
+					return paysync.EventRefundSuccessAfterClose, true
+				}
+				return map[string]paysync.EventType{"success": paysync.EventRefundSuccess, "close": paysync.EventRefundClosed,
+					"fail": paysync.EventRefundFailed, "progress": paysync.EventRefundProgress}[to], true
+			}},
+		{tt: paysync.TradeTransfer, statuses: strs(paysync.TransferStatuses()), table: statemachine.TransferManualTransitions,
+			create: func(e *env, no, st string) { e.transferIn(no, paysync.TransferStatus(st)) },
+			status: func(e *env, no string) (string, int64) {
+				r, err := e.store.GetTransferOrder(e.ctx, no)
+				require.NoError(e.t, err)
+				return string(r.Status), r.Version
+			},
+			events: func(from, to string) (paysync.EventType, bool) {
+				if from == "close" && to == "success" {
+					return paysync.EventTransferSuccessAfterClose, true
+				}
+				return map[string]paysync.EventType{"success": paysync.EventTransferSuccess, "close": paysync.EventTransferClosed,
+					"fail": paysync.EventTransferFailed, "progress": paysync.EventTransferProgress}[to], true
+			}},
+	}
+}
+
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// refundIn stores a refund of 4.00 in status st of a paid order P-<no>, with
+// the pay order's refund fields as the move table leaves them.
+func (e *env) refundIn(no string, st paysync.RefundOrderStatus) paysync.RefundOrder {
+	pay := e.pay("P-"+no, paysync.PaySuccess)
+	r := paysync.RefundOrder{RefundNo: no, BizRefundNo: "biz-" + no, OrderNo: pay.OrderNo, Channel: "test",
+		Amount: decimal.RequireFromString("4.00"), Currency: "CNY", Status: st, CreatedAt: e.clock.Now().Add(-time30m),
+		UpdatedAt: e.clock.Now().Add(-time30m)}
+	change, _, _ := settleRefund(pay, r.Amount, "", string(st), e.clock.Now())
+	if change == nil { // close: nothing reserved or refunded
+		change = &repository.PayRefundChange{OrderNo: pay.OrderNo, Version: pay.Version, RefundStatus: paysync.PayRefundNone,
+			UpdatedAt: e.clock.Now()}
+	}
+	require.NoError(e.t, e.store.CreateRefundOrder(e.ctx, r, *change, repository.Entries{}))
+	got, err := e.store.GetRefundOrder(e.ctx, no)
+	require.NoError(e.t, err)
+	return got
+}
+
+// transferIn stores a transfer of 5.00 in status st.
+func (e *env) transferIn(no string, st paysync.TransferStatus) paysync.TransferOrder {
+	t := paysync.TransferOrder{TransferNo: no, BizTransferNo: "biz-" + no, Channel: "test",
+		Amount: decimal.RequireFromString("5.00"), Currency: "CNY", PayeeType: "openid", PayeeAccount: "o-1",
+		Status: st, CreatedAt: e.clock.Now().Add(-time30m), UpdatedAt: e.clock.Now().Add(-time30m)}
+	require.NoError(e.t, e.store.CreateTransferOrder(e.ctx, t))
+	got, err := e.store.GetTransferOrder(e.ctx, no)
+	require.NoError(e.t, err)
+	return got
+}
+
+// TestRepairEveryManualMove tries every (status, target) pair of every kind
+// through Repair: the moves of the kind's manual table are made, with one
+// AdjustRecord (source and way manual, the operator and reason), the status
+// event the kind has for it, and Version+1; every other pair is refused with
+// ErrInvalidTransition (or ErrInvalidRequest for a move to the same status)
+// and writes nothing.
+func TestRepairEveryManualMove(t *testing.T) {
+	for _, k := range repairKinds() {
+		allowed := map[[2]string]bool{}
+		for _, tr := range k.table() {
+			for _, from := range tr.From {
+				allowed[[2]string{from, tr.To}] = true
+			}
+		}
+		for _, from := range k.statuses {
+			for _, to := range k.statuses {
+				t.Run(fmt.Sprintf("%s/%s→%s", k.tt, from, to), func(t *testing.T) {
+					e := newEnv(t)
+					no := "R1"
+					k.create(e, no, from)
+					_, version := k.status(e, no)
+					if k.tt == paysync.TradePay && from != "success" && to == "close" {
+						e.ch.SetClose(no, channeltest.CloseOK)
+					}
+					req := RepairRequest{Kind: k.tt, TradeNo: no, To: to, Operator: "ops-li", Reason: "checked the bank statement",
+						ExpectVersion: version}
+					p, err := e.s.Repair(e.ctx, req)
+					st, v := k.status(e, no)
+					if !allowed[[2]string{from, to}] {
+						if from == to {
+							require.ErrorIs(t, err, paysync.ErrInvalidRequest)
+						} else {
+							require.ErrorIs(t, err, paysync.ErrInvalidTransition)
+						}
+						assert.Equal(t, from, st)
+						assert.Equal(t, version, v, "a refused repair writes nothing")
+						assert.Empty(t, e.adjusts(k.tt, no))
+						return
+					}
+					require.NoError(t, err)
+					assert.True(t, p.Applied)
+					assert.Equal(t, to, st)
+					assert.Equal(t, version+1, v)
+					adjs := e.adjusts(k.tt, no)
+					require.Len(t, adjs, 1)
+					a := adjs[0]
+					assert.Equal(t, paysync.SourceManual, a.Source)
+					assert.Equal(t, paysync.WayManual, a.Way)
+					assert.Equal(t, "ops-li", a.Operator)
+					assert.Equal(t, "checked the bank statement", a.Reason)
+					assert.Equal(t, from, a.Before)
+					assert.Equal(t, to, a.After)
+					want, has := k.events(from, to)
+					evs := e.events(k.tt, no)
+					if has {
+						require.Len(t, evs, 1)
+						assert.Equal(t, want, evs[0].Type)
+						var pl struct{ Operator, RepairReason string }
+						require.NoError(t, json.Unmarshal(evs[0].Payload, &pl))
+						assert.Equal(t, "ops-li", pl.Operator)
+						assert.Equal(t, "checked the bank statement", pl.RepairReason)
+					} else {
+						assert.Empty(t, evs)
+					}
+					assert.Empty(t, e.syncs(k.tt, no), "a repair is no sync: it writes no SyncRecord")
+				})
+			}
+		}
+	}
+}
+
+// TestRepairRefusals: each refusal writes nothing at all.
+func TestRepairRefusals(t *testing.T) {
+	e := newEnv(t)
+	paid := e.pay("P1", paysync.PaySuccess)
+	ok := RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", To: "close", Operator: "ops", Reason: "no money",
+		ExpectVersion: paid.Version}
+	cases := []struct {
+		name string
+		edit func(*RepairRequest)
+		want *paysync.Error
+	}{
+		{"unknown kind", func(r *RepairRequest) { r.Kind = "payout" }, paysync.ErrInvalidRequest},
+		{"no number", func(r *RepairRequest) { r.TradeNo = "" }, paysync.ErrInvalidRequest},
+		{"no operator", func(r *RepairRequest) { r.Operator = "" }, paysync.ErrInvalidRequest},
+		{"no reason", func(r *RepairRequest) { r.Reason = "" }, paysync.ErrInvalidRequest},
+		{"nothing to do", func(r *RepairRequest) { r.To = "" }, paysync.ErrInvalidRequest},
+		{"unknown order", func(r *RepairRequest) { r.TradeNo = "nope" }, paysync.ErrOrderNotFound},
+		{"unknown refund", func(r *RepairRequest) { r.Kind, r.TradeNo = paysync.TradeRefund, "nope" }, paysync.ErrRefundNotFound},
+		{"stale version", func(r *RepairRequest) { r.ExpectVersion = paid.Version - 1 }, paysync.ErrVersionConflict},
+		{"move the table lacks", func(r *RepairRequest) { r.To = "wait" }, paysync.ErrInvalidTransition},
+		{"an anomaly that is not open", func(r *RepairRequest) {
+			r.To, r.Resolve = "", []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}
+		}, paysync.ErrInvalidRequest},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req := ok
+			c.edit(&req)
+			_, err := e.s.Repair(e.ctx, req)
+			require.ErrorIs(t, err, c.want)
+			assert.Equal(t, paid, e.order("P1"))
+			assert.Empty(t, e.adjusts(paysync.TradePay, "P1"))
+			assert.Empty(t, e.events(paysync.TradePay, "P1"))
+		})
+	}
+	t.Run("a paid order with a refund or an allocation", func(t *testing.T) {
+		r := e.refundIn("R9", paysync.RefundClose)
+		pay := e.order(r.OrderNo)
+		_, err := e.s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: pay.OrderNo, To: "close",
+			Operator: "ops", Reason: "no money", ExpectVersion: pay.Version})
+		require.ErrorIs(t, err, paysync.ErrInvalidTransition)
+
+		e.pay("P2", paysync.PaySuccess)
+		al := paysync.AllocationOrder{AllocationNo: "A3", BizAllocationNo: "bA3", OrderNo: "P2", Channel: "test",
+			Amount: decimal.RequireFromString("1"), Status: paysync.AllocEnd, Result: paysync.AllocAllSuccess,
+			CreatedAt: t0, UpdatedAt: t0}
+		require.NoError(t, e.store.CreateAllocationOrder(e.ctx, al))
+		_, err = e.s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P2", To: "close",
+			Operator: "ops", Reason: "no money", ExpectVersion: e.order("P2").Version})
+		require.ErrorIs(t, err, paysync.ErrInvalidTransition)
+		assert.Equal(t, paysync.PaySuccess, e.order("P2").Status)
+	})
+}
+
+// TestRepairDryRunWritesNothing: a preview shows the move, the records and
+// events it would write and the channel's answer, and writes nothing — not
+// even a SyncRecord — and a real repair with the previewed version then
+// writes exactly that.
+func TestRepairDryRunWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("P1", paysync.PaySuccess)
+	e.ch.SetPay("P1", channeltest.Report(o, channel.PayClosed))
+	res, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "P1"})
+	require.NoError(t, err)
+	require.Equal(t, []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, res.Anomalies)
+	o = e.order("P1")
+	before := struct {
+		syncs, adjusts, events int
+	}{len(e.syncs(paysync.TradePay, "P1")), len(e.adjusts(paysync.TradePay, "P1")), len(e.events(paysync.TradePay, "P1"))}
+
+	req := RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", To: "close",
+		Resolve:  []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel},
+		Operator: "ops-li", Reason: "refund confirmed by the bank", DryRun: true}
+	p, err := e.s.Repair(e.ctx, req)
+	require.NoError(t, err)
+	assert.False(t, p.Applied)
+	assert.Equal(t, o.Version, p.Version)
+	assert.Equal(t, "success", p.Before)
+	assert.Equal(t, "close", p.After)
+	require.NotNil(t, p.Adjust)
+	assert.Equal(t, paysync.WayManual, p.Adjust.Way)
+	assert.Equal(t, []paysync.EventType{paysync.EventPayClosed, paysync.EventAnomalyResolved}, eventTypes(p.Events))
+	assert.Equal(t, ChannelView{Asked: true, State: "closed", Raw: p.Channel.Raw}, p.Channel)
+	assert.Equal(t, o, e.order("P1"), "a preview changes nothing")
+	assert.Len(t, e.syncs(paysync.TradePay, "P1"), before.syncs, "a preview writes no SyncRecord")
+	assert.Len(t, e.adjusts(paysync.TradePay, "P1"), before.adjusts)
+	assert.Len(t, e.events(paysync.TradePay, "P1"), before.events)
+	assert.Equal(t, []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, openAnomalies(t, e.store, paysync.TradePay, "P1"))
+
+	req.DryRun, req.ExpectVersion = false, p.Version
+	done, err := e.s.Repair(e.ctx, req)
+	require.NoError(t, err)
+	assert.True(t, done.Applied)
+	assert.Equal(t, paysync.PayClose, e.order("P1").Status)
+	assert.Empty(t, openAnomalies(t, e.store, paysync.TradePay, "P1"), "resolved")
+	as, err := e.store.OrderAnomalies(e.ctx, paysync.TradePay, "P1")
+	require.NoError(t, err)
+	require.Len(t, as, 1)
+	assert.Equal(t, "ops-li", as[0].ResolvedBy)
+	assert.Equal(t, "refund confirmed by the bank", as[0].Note)
+	evs := e.events(paysync.TradePay, "P1")
+	assert.Equal(t, paysync.EventAnomalyResolved, evs[len(evs)-1].Type)
+
+	// The same version again: the order moved on since.
+	_, err = e.s.Repair(e.ctx, req)
+	require.ErrorIs(t, err, paysync.ErrVersionConflict)
+}
+
+// TestRepairResolveOnly resolves without a move: no AdjustRecord, no change
+// to the order's Version; the anomaly opens again (and is announced again)
+// when a sync sees it afterwards.
+func TestRepairResolveOnly(t *testing.T) {
+	e := newEnv(t)
+	o := e.pay("P1", paysync.PaySuccess)
+	e.ch.SetPay("P1", channeltest.Report(o, channel.PayClosed))
+	_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "P1"})
+	require.NoError(t, err)
+	o = e.order("P1")
+	_, err = e.s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P1",
+		Resolve: []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, Operator: "ops", Reason: "looked",
+		ExpectVersion: o.Version})
+	require.NoError(t, err)
+	assert.Equal(t, o, e.order("P1"))
+	assert.Empty(t, e.adjusts(paysync.TradePay, "P1"))
+	assert.Empty(t, openAnomalies(t, e.store, paysync.TradePay, "P1"))
+
+	_, err = e.s.SyncPay(e.ctx, PayRequest{OrderNo: "P1"})
+	require.NoError(t, err)
+	assert.Equal(t, []paysync.EventType{paysync.EventPayAnomaly, paysync.EventAnomalyResolved, paysync.EventPayAnomaly},
+		eventTypes(e.events(paysync.TradePay, "P1")), "seen again after a resolution: opened and announced again")
+}
+
+// TestRepairClosesAtTheChannelFirst: a person's close of an unpaid order
+// closes the trade at the channel before the order; a channel that says the
+// trade is paid refuses the repair, one that cannot close refuses it too,
+// and an unknown outcome changes nothing.
+func TestRepairClosesAtTheChannelFirst(t *testing.T) {
+	cases := []struct {
+		name    string
+		outcome channeltest.CloseOutcome
+		noClose bool
+		want    *paysync.Error
+	}{
+		{"closed", channeltest.CloseOK, false, nil},
+		{"not at the channel", channeltest.CloseNotExist, false, nil},
+		{"already paid", channeltest.CloseAlreadyPaid, false, paysync.ErrInvalidTransition},
+		{"unknown", channeltest.CloseError, false, paysync.ErrChannelUnavailable},
+		{"cannot close", channeltest.CloseOK, true, paysync.ErrUnsupported},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t)
+			if c.noClose {
+				e.reg = channel.NewRegistry(channeltest.Without(e.ch, channeltest.CanClosePay))
+				e.s = e.syncer()
+			}
+			o := e.pay("P1", paysync.PayProgress)
+			e.ch.SetClose("P1", c.outcome)
+			_, err := e.s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", To: "close",
+				Operator: "ops", Reason: "the customer cancelled", ExpectVersion: o.Version})
+			if c.want != nil {
+				require.ErrorIs(t, err, c.want)
+				assert.Equal(t, o, e.order("P1"), "nothing written")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, paysync.PayClose, e.order("P1").Status)
+			assert.Equal(t, int64(1), e.ch.Stats().Closes)
+		})
+	}
+}
+
+// TestRepairRefundMovesThePayOrder: a person's refund success → close takes
+// the money back out of RefundedAmount, in one commit with the refund, and
+// the preview shows the pay order's fields before and after.
+func TestRepairRefundMovesThePayOrder(t *testing.T) {
+	e := newEnv(t)
+	r := e.refundIn("R1", paysync.RefundSuccess)
+	pay := e.order(r.OrderNo)
+	require.True(t, pay.RefundedAmount.Equal(decimal.RequireFromString("4")))
+	e.ch.SetRefund("R1", channel.RefundReport{State: channel.RefundNotFound})
+	req := RepairRequest{Kind: paysync.TradeRefund, TradeNo: "R1", To: "close", Operator: "ops",
+		Reason: "the bank returned it", ExpectVersion: r.Version, DryRun: true}
+	p, err := e.s.Repair(e.ctx, req)
+	require.NoError(t, err)
+	require.NotNil(t, p.Pay)
+	assert.True(t, p.Pay.RefundedBefore.Equal(decimal.RequireFromString("4")))
+	assert.True(t, p.Pay.RefundedAfter.IsZero())
+	assert.Equal(t, paysync.PayRefundNone, p.Pay.StatusAfter)
+	assert.Equal(t, "not_found", p.Channel.State)
+
+	req.DryRun = false
+	_, err = e.s.Repair(e.ctx, req)
+	require.NoError(t, err)
+	got := e.order(r.OrderNo)
+	assert.True(t, got.RefundedAmount.IsZero())
+	assert.Equal(t, paysync.PayRefundNone, got.RefundStatus)
+	assert.Equal(t, pay.Version+1, got.Version)
+}

@@ -274,8 +274,10 @@ func testSyncPayBusy(t *testing.T) {
 	require.True(t, held)
 	var err error
 	start := e.clock.Now()
-	drive(e.clock, func() { _, err = e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"}) })
+	var out PayOutcome
+	drive(e.clock, func() { out, err = e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"}) })
 	require.ErrorIs(t, err, paysync.ErrSyncInProgress)
+	assert.Equal(t, paysync.PayProgress, out.OrderStatus, "an error after the read carries the status read")
 	assert.Equal(t, 5*time.Millisecond, e.clock.Now().Sub(start), "it waited LockWait on the Syncer's clock")
 	assert.Equal(t, paysync.CodeBusy, paysync.ErrorCode(err))
 	e.s.payLocks.release("O1")

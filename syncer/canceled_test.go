@@ -26,8 +26,11 @@ func TestCanceledEverywhere(t *testing.T) {
 	ctx, cancel := context.WithCancel(e.ctx)
 	cancel()
 	calls := map[string]func() error{
-		"SyncPay":    func() error { _, err := e.s.SyncPay(ctx, PayRequest{OrderNo: "P2"}); return err },
-		"ApplyPay":   func() error { _, err := e.s.ApplyPayNotification(ctx, "P2", channel.PayReport{State: channel.PaySuccess}, ""); return err },
+		"SyncPay": func() error { _, err := e.s.SyncPay(ctx, PayRequest{OrderNo: "P2"}); return err },
+		"ApplyPay": func() error {
+			_, err := e.s.ApplyPayNotification(ctx, "P2", channel.PayReport{State: channel.PaySuccess}, "")
+			return err
+		},
 		"SyncAlloc":  func() error { _, err := e.s.SyncAllocation(ctx, AllocationRequest{AllocationNo: "A1"}); return err },
 		"SyncRefund": func() error { _, err := e.s.SyncRefund(ctx, RefundRequest{RefundNo: "R1"}); return err },
 		"ApplyRefund": func() error {

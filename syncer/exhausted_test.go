@@ -35,7 +35,10 @@ func TestExhaustedOnEveryPath(t *testing.T) {
 				e.pay("O1", paysync.PayProgress, func(o *paysync.PayOrder) { o.CreatedAt, o.ExpiredAt = created, time.Time{} })
 			},
 			func(e *env) { e.ch.FailNext("O1", 1, nil) },
-			func(e *env) (bool, error) { r, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"}); return r.Exhausted, err },
+			func(e *env) (bool, error) {
+				r, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+				return r.Exhausted, err
+			},
 			func(e *env) paysync.Schedule { return e.order("O1").Schedule }},
 		{paysync.TradeAllocation,
 			func(e *env, created time.Time) {
@@ -60,7 +63,10 @@ func TestExhaustedOnEveryPath(t *testing.T) {
 				require.NoError(e.t, e.store.CreateRefundOrder(e.ctx, r, *change, repository.Entries{}))
 			},
 			func(e *env) { e.ch.FailRefundNext("O1", 1, nil) },
-			func(e *env) (bool, error) { r, err := e.s.SyncRefund(e.ctx, RefundRequest{RefundNo: "O1"}); return r.Exhausted, err },
+			func(e *env) (bool, error) {
+				r, err := e.s.SyncRefund(e.ctx, RefundRequest{RefundNo: "O1"})
+				return r.Exhausted, err
+			},
 			func(e *env) paysync.Schedule {
 				r, err := e.store.GetRefundOrder(e.ctx, "O1")
 				require.NoError(e.t, err)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
 	"github.com/paysync/paysync/channel/channeltest"
 	"github.com/paysync/paysync/memstore"
+	"github.com/paysync/paysync/repository"
 	"github.com/paysync/paysync/syncer"
 )
 
@@ -19,6 +21,7 @@ type demo struct {
 	cfg   demoConfig
 	store *memstore.Store
 	chans map[string]*channeltest.Channel
+	clock *channeltest.Clock // fixed at cfg.Clock, but while seed replays the past
 	sync  *syncer.Syncer
 	plan  planted
 }
@@ -34,6 +37,7 @@ func newDemo(ctx context.Context, cfg demoConfig) (*demo, error) {
 	clock := channeltest.NewClock(cfg.Clock) // fixed: a seed always tells the same story
 	d := &demo{
 		cfg:   cfg,
+		clock: clock,
 		store: memstore.New(),
 		chans: map[string]*channeltest.Channel{
 			wechat: channeltest.New(channeltest.Config{Name: wechat, Clock: clock}),
@@ -42,15 +46,16 @@ func newDemo(ctx context.Context, cfg demoConfig) (*demo, error) {
 	}
 	var err error
 	d.sync, err = syncer.New(syncer.Config{
-		Store:    d.store,
-		Channels: channel.NewRegistry(d.chans[wechat], d.chans[alipay]),
-		Clock:    clock,
-		Owner:    "quickstart",
+		Store:         d.store,
+		Channels:      channel.NewRegistry(d.chans[wechat], d.chans[alipay]),
+		Clock:         clock,
+		Owner:         "quickstart",
+		NotFoundAfter: notFoundAfter,
 	})
 	if err != nil {
 		return nil, err
 	}
-	if d.plan, err = seed(ctx, d.store, d.chans, d.sync.Timetables().Pay, cfg); err != nil {
+	if d.plan, err = seed(ctx, d); err != nil {
 		return nil, fmt.Errorf("seeding the store: %w", err)
 	}
 	return d, nil
@@ -65,19 +70,29 @@ func run(ctx context.Context, cfg demoConfig, out io.Writer) (summary, error) {
 	return d.tell(ctx, out)
 }
 
-// tell sweeps once at the fixed clock, delivers two late callbacks, then
-// counts from the store what was repaired, what a person must look at and
-// which events wait in the outbox, printing the story on out as it goes. It
-// returns those counts.
+// tell tells the story on out: how the store came to be as it is, one
+// sweep at the fixed clock, two late callbacks, then what the store holds —
+// what was repaired, what waits for a person, what the host delivers, and
+// whether every order agrees with its channel. It returns those counts.
 //
-// It returns the store's or the engine's error when one fails, an error when
-// the sweep claimed another number of orders than were due or when an order
-// disagrees with its channel for no reason on record (the demo's promise
-// broken), and out's first write error.
+// It returns the store's or the engine's error when one fails; an error when
+// the sweep claimed another number of orders than the store had due, when
+// the engine's sweep report and the store's records of the pass disagree, or
+// when an order disagrees with its channel for no reason on record (the
+// demo's promise broken); and out's first write error.
 func (d *demo) tell(ctx context.Context, out io.Writer) (summary, error) {
 	w := &printer{w: out}
-	intro(w, d.cfg, d.plan)
-	rep, err := sweep(ctx, d.sync, w, d.plan)
+	now := d.cfg.Clock
+	before, err := census(ctx, d.store, now, now.Add(-sweeperDown))
+	if err != nil {
+		return summary{}, fmt.Errorf("counting the orders: %w", err)
+	}
+	night, err := readNight(ctx, d.store, d.plan.NightRefundNo)
+	if err != nil {
+		return summary{}, fmt.Errorf("reading last night's refund: %w", err)
+	}
+	intro(w, d.cfg, night, before)
+	rep, err := sweep(ctx, d.sync, d.store, w, before, now)
 	if err != nil {
 		return summary{}, err
 	}
@@ -85,39 +100,53 @@ func (d *demo) tell(ctx context.Context, out io.Writer) (summary, error) {
 		return summary{}, err
 	}
 
-	sum, err := tally(ctx, d.store)
+	sum, err := tally(ctx, d.store, now)
 	if err != nil {
 		return summary{}, fmt.Errorf("counting the records: %w", err)
 	}
-	sum.Sweep = rep
-	if sum.Agreement, err = check(ctx, d.store, d.chans, d.plan); err != nil {
+	sum.Before, sum.Night, sum.Sweep = before, night, rep
+	if sum.Agreement, err = check(ctx, d.store, d.chans); err != nil {
 		return summary{}, fmt.Errorf("comparing with the channels: %w", err)
 	}
 	report(w, sum)
 	if w.err != nil {
 		return sum, w.err
 	}
-	if n := len(sum.Agreement.Unexplained); n > 0 {
-		return sum, fmt.Errorf("%d orders disagree with their channel and nothing on record says why: %v",
-			n, sum.Agreement.Unexplained)
+	if bad := sum.Agreement.total().Unexplained; len(bad) > 0 {
+		return sum, fmt.Errorf("%d orders disagree with their channel and nothing on record says why: %v", len(bad), bad)
 	}
 	return sum, nil
 }
 
-// sweep runs one pass of s, drawing its progress on w, and checks that it
-// claimed exactly the orders p planted as due.
-func sweep(ctx context.Context, s *syncer.Syncer, w *printer, p planted) (syncer.SweepReport, error) {
-	w.printf("\nSweeping: %d pay orders and %d allocation orders are due.\n", p.duePay(), p.dueAlloc())
-	bar := &progressBar{w: w, total: p.due()}
+// sweep runs one pass of s at now, drawing its progress on w, and prints
+// what the pass did as the store's sync records of it tell. It checks that
+// the pass claimed exactly the orders before counted due, and that the
+// engine's own report says what the records say.
+func sweep(ctx context.Context, s *syncer.Syncer, store repository.Store, w *printer, before []kindCount, now time.Time) (syncer.SweepReport, error) {
+	var by []string
+	for _, k := range before {
+		by = append(by, group(k.Due)+" "+string(k.Kind))
+	}
+	w.printf("\nSweeping at %s: %s are due (%s).\n", hm(now), count(due(before), "order"), strings.Join(by, ", "))
+	bar := &progressBar{w: w, total: due(before)}
 	rep, err := s.Sweep(ctx, syncer.SweepOptions{Progress: bar.update})
 	if err != nil {
 		return rep, fmt.Errorf("sweeping: %w", err)
 	}
-	if rep.Due != p.due() {
-		return rep, fmt.Errorf("the sweep claimed %d orders, but %d were due", rep.Due, p.due())
+	if rep.Due != due(before) {
+		return rep, fmt.Errorf("the sweep claimed %d orders, but %d were due", rep.Due, due(before))
 	}
-	w.printf("Swept %d orders: %d repaired, %d met an anomaly, %d got no answer from the channel.\n",
-		rep.Due, rep.Adjusted, rep.Anomalies, rep.Errors)
+	pass, err := passCounts(ctx, store, now)
+	if err != nil {
+		return rep, fmt.Errorf("counting the sweep's records: %w", err)
+	}
+	if pass.Total != rep.Due || pass.Changed != rep.Adjusted || pass.Anomalous != rep.Anomalies ||
+		pass.Unanswered != rep.Errors || pass.Total-pass.Unanswered != rep.Synced {
+		return rep, fmt.Errorf("the store's records of the sweep (%+v) and its report (%+v) disagree", pass, rep)
+	}
+	w.para(fmt.Sprintf("Swept %s: %s changed, %s met an anomaly and changed nothing, %s had nothing to "+
+		"change, %s got no answer.", count(pass.Total, "order"), group(pass.Changed), group(pass.Anomaly),
+		group(pass.Unchanged), group(pass.Unanswered)))
 	return rep, nil
 }
 

@@ -173,7 +173,7 @@ func checkSweepLine(t *testing.T, st *storeView, text string) {
 		}
 	}
 	c := outcomes(pass)
-	says(t, text, "Sweeping at 10:00: "+count(len(pass), "order")+" are due")
+	says(t, text, "Sweeping at "+hm(st.now)+": "+count(len(pass), "order")+" are due")
 	says(t, text, "Swept "+count(len(pass), "order")+": "+group(c.changed)+" changed, "+
 		group(c.anomaly)+" met an anomaly and changed nothing, "+group(c.unchanged)+" had nothing to change, "+
 		group(c.unanswered)+" got no answer.")

@@ -104,7 +104,7 @@ func (d *demo) tell(ctx context.Context, out io.Writer) (summary, error) {
 	if err != nil {
 		return summary{}, fmt.Errorf("counting the records: %w", err)
 	}
-	sum.Before, sum.Night, sum.Sweep = before, night, rep
+	sum.Before, sum.Sweep = before, rep
 	if sum.Agreement, err = check(ctx, d.store, d.chans); err != nil {
 		return summary{}, fmt.Errorf("comparing with the channels: %w", err)
 	}

@@ -17,7 +17,6 @@ import (
 // figure the demo prints comes from here.
 type summary struct {
 	Before    []kindCount        // the orders at the clock, before the sweep
-	Night     nightRefund        // last night's refund, before the sweep
 	Pass      syncCounts         // the sync records of the demo's sweep
 	Sweep     syncer.SweepReport // the engine's own count of it, checked against Pass
 	Changes   []changeRow        // the adjust records, one row per kind of change

@@ -9,12 +9,12 @@ import (
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
 	"github.com/paysync/paysync/syncer"
-	"github.com/shopspring/decimal"
 )
 
 // summary is what the store says, counted from its orders, records, outbox
 // and anomalies: what a host would see, not what the script meant. Every
-// figure the demo prints comes from here.
+// figure the demo prints comes from here — those of the story's opening
+// from census and readNight, before the sweep.
 type summary struct {
 	Before    []kindCount        // the orders at the clock, before the sweep
 	Pass      syncCounts         // the sync records of the demo's sweep
@@ -26,27 +26,6 @@ type summary struct {
 	Syncs     syncCounts         // every sync record
 	Money     []moneyRow         // the pay orders that refunds touched
 	Agreement agreement
-}
-
-// Order kinds in the changes table: a receiver's result is its own row.
-const orderReceiver = "receiver"
-
-// changeKey is one kind of change: what moved, from where to where, how, on
-// whose word, and — for a change made before the demo's clock — when.
-type changeKey struct {
-	Order  string // a trade type, or orderReceiver
-	Before string
-	After  string
-	Way    paysync.AdjustWay
-	Source paysync.Source
-	At     string // "15:04" of a change before the clock; empty for the demo's own
-}
-
-// changeRow counts the changes of one kind and the money they concern.
-type changeRow struct {
-	changeKey
-	Count  int
-	Amount decimal.Decimal
 }
 
 // anomalyRow lists the orders of one kind with one open anomaly.
@@ -147,82 +126,6 @@ func sighted(recs []paysync.SyncRecord) int {
 		}
 	}
 	return len(set)
-}
-
-func tallyChanges(ctx context.Context, store repository.Store, now time.Time) ([]changeRow, error) {
-	adjusts, err := store.ListAdjustRecords(ctx, repository.RecordFilter{})
-	if err != nil {
-		return nil, err
-	}
-	rows := make(map[changeKey]*changeRow)
-	for _, a := range adjusts {
-		k := changeKey{Order: string(a.TradeType), Before: a.Before, After: a.After, Way: a.Way, Source: a.Source}
-		if a.CreatedAt.Before(now) {
-			k.At = a.CreatedAt.Format("15:04")
-		}
-		if a.ReceiverNo != "" {
-			k.Order = orderReceiver
-		}
-		amount, err := changedMoney(ctx, store, a)
-		if err != nil {
-			return nil, err
-		}
-		row := rows[k]
-		if row == nil {
-			row = &changeRow{changeKey: k}
-			rows[k] = row
-		}
-		row.Count++
-		row.Amount = row.Amount.Add(amount)
-	}
-	out := make([]changeRow, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, *r)
-	}
-	rank := map[string]int{string(paysync.TradePay): 0, string(paysync.TradeAllocation): 1, orderReceiver: 2,
-		string(paysync.TradeRefund): 3, string(paysync.TradeTransfer): 4}
-	slices.SortFunc(out, func(a, b changeRow) int {
-		// Within a kind, changes made before the clock first, by time.
-		return cmp.Or(cmp.Compare(rank[a.Order], rank[b.Order]), cmp.Compare(atKey(a.At), atKey(b.At)), cmp.Compare(b.Count, a.Count),
-			cmp.Compare(a.Before, b.Before), cmp.Compare(a.After, b.After),
-			cmp.Compare(a.Way, b.Way), cmp.Compare(a.Source, b.Source))
-	})
-	return out, nil
-}
-
-// atKey sorts a change's At: earlier changes by time, the demo's own last.
-func atKey(at string) string {
-	if at == "" {
-		return "~"
-	}
-	return at
-}
-
-// changedMoney is the money change a concerns: the order's amount, or the
-// receiver's share.
-func changedMoney(ctx context.Context, store repository.Store, a paysync.AdjustRecord) (decimal.Decimal, error) {
-	switch a.TradeType {
-	case paysync.TradePay:
-		o, err := store.GetPayOrder(ctx, a.TradeNo)
-		return o.Amount, err
-	case paysync.TradeAllocation:
-		o, err := store.GetAllocationOrder(ctx, a.TradeNo)
-		if a.ReceiverNo != "" {
-			for _, r := range o.Receivers {
-				if r.ReceiverNo == a.ReceiverNo {
-					return r.Amount, err
-				}
-			}
-		}
-		return o.Amount, err
-	case paysync.TradeRefund:
-		o, err := store.GetRefundOrder(ctx, a.TradeNo)
-		return o.Amount, err
-	case paysync.TradeTransfer:
-		o, err := store.GetTransferOrder(ctx, a.TradeNo)
-		return o.Amount, err
-	}
-	return decimal.Zero, nil
 }
 
 func tallyAnomalies(ctx context.Context, store repository.Store) ([]anomalyRow, error) {

@@ -2,6 +2,43 @@ package main
 
 import "github.com/paysync/paysync"
 
+// wayHint says what a change of way w means.
+func wayHint(w paysync.AdjustWay) string {
+	switch w {
+	case paysync.WayPaySuccess:
+		return "the channel has the payer's money: the order is paid"
+	case paysync.WayPayCloseGateway:
+		return "expired unpaid: closed at the channel first, then here"
+	case paysync.WayPayCloseLocal:
+		return "the channel had closed the trade already"
+	case paysync.WayPayProgress:
+		return "the trade is open at the channel: the order was sent after all"
+	case paysync.WayPayCancel, paysync.WayPayFail:
+		return "the channel cancelled or failed the trade"
+	case paysync.WayAllocStatus:
+		return "the split's status follows its receivers' results"
+	case paysync.WayAllocReceiver:
+		return "the channel settled one receiver's share"
+	case paysync.WayRefundSuccess:
+		return "the channel paid the money back to the buyer"
+	case paysync.WayRefundClose:
+		return "unknown at the channel past the grace time: never received"
+	case paysync.WayRefundFail:
+		return "the channel failed the refund: the host sends it again"
+	case paysync.WayRefundProgress, paysync.WayTransferProgress:
+		return "the channel is working on it after all"
+	case paysync.WayTransferSuccess:
+		return "the payee has the money"
+	case paysync.WayTransferFail:
+		return "the channel refused the payee"
+	case paysync.WayTransferClose:
+		return "the channel closed the payout: no money moved"
+	case paysync.WayManual:
+		return "a person's repair"
+	}
+	return ""
+}
+
 // anomalyHint says what a person checks for an anomaly of code c.
 func anomalyHint(c paysync.AnomalyCode) string {
 	switch c {

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/paysync/paysync"
 )
 
 // report prints the tables counted from the store after the demo, each with
@@ -37,6 +39,20 @@ func changes(w *printer, s summary) {
 			group(r.Count), money(r.Amount))
 	}
 	fmt.Fprintf(t, "  all\t\t\t\t\t%5s\n", group(s.changes()))
+	t.Flush()
+
+	// What each way means, once, in the table's order: the sweep's changes
+	// are the ones a callback should have made.
+	w.printf("\n")
+	t = table(w)
+	fmt.Fprintf(t, "  HOW\tWHAT IT MEANS\n")
+	seen := map[paysync.AdjustWay]bool{}
+	for _, r := range s.Changes {
+		if !seen[r.Way] {
+			seen[r.Way] = true
+			fmt.Fprintf(t, "  %s\t%s\n", r.Way, wayHint(r.Way))
+		}
+	}
 	t.Flush()
 }
 

@@ -10,6 +10,9 @@ import (
 // report prints the tables counted from the store after the demo, each with
 // the sum that ties it to another count, and the closing line.
 func report(w *printer, s summary) {
+	w.printf("\n")
+	w.para("What the store holds now. Every figure below is counted from it — orders, records, outbox, " +
+		"anomalies — as a host would see them, and each table ends with the total it must add up to.")
 	changes(w, s)
 	anomalies(w, s)
 	refunds(w, s.Money)

@@ -4,14 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
-	"time"
 
-	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
 	"github.com/paysync/paysync/channel/channeltest"
 	"github.com/paysync/paysync/memstore"
-	"github.com/paysync/paysync/repository"
 	"github.com/paysync/paysync/syncer"
 )
 
@@ -117,66 +113,3 @@ func (d *demo) tell(ctx context.Context, out io.Writer) (summary, error) {
 	}
 	return sum, nil
 }
-
-// sweep runs one pass of s at now, drawing its progress on w, and prints
-// what the pass did as the store's sync records of it tell. It checks that
-// the pass claimed exactly the orders before counted due, and that the
-// engine's own report says what the records say.
-func sweep(ctx context.Context, s *syncer.Syncer, store repository.Store, w *printer, before []kindCount, now time.Time) (syncer.SweepReport, error) {
-	var by []string
-	for _, k := range before {
-		by = append(by, group(k.Due)+" "+string(k.Kind))
-	}
-	w.printf("\nSweeping at %s: %s are due (%s).\n", hm(now), count(due(before), "order"), strings.Join(by, ", "))
-	bar := &progressBar{w: w, total: due(before)}
-	rep, err := s.Sweep(ctx, syncer.SweepOptions{Progress: bar.update})
-	if err != nil {
-		return rep, fmt.Errorf("sweeping: %w", err)
-	}
-	if rep.Due != due(before) {
-		return rep, fmt.Errorf("the sweep claimed %d orders, but %d were due", rep.Due, due(before))
-	}
-	pass, err := passCounts(ctx, store, now)
-	if err != nil {
-		return rep, fmt.Errorf("counting the sweep's records: %w", err)
-	}
-	if pass.Total != rep.Due || pass.Changed != rep.Adjusted || pass.Anomalous != rep.Anomalies ||
-		pass.Unanswered != rep.Errors || pass.Total-pass.Unanswered != rep.Synced {
-		return rep, fmt.Errorf("the store's records of the sweep (%+v) and its report (%+v) disagree", pass, rep)
-	}
-	w.para(fmt.Sprintf("Swept %s: %s changed, %s met an anomaly and changed nothing, %s had nothing to "+
-		"change, %s got no answer.", count(pass.Total, "order"), group(pass.Changed), group(pass.Anomaly),
-		group(pass.Unchanged), group(pass.Unanswered)))
-	return rep, nil
-}
-
-// callbacks delivers two callbacks that come after the sweep, as channels
-// retry their notifications for hours: one for an order closed here before
-// the payer paid, and a repeat for an order the sweep already repaired.
-func (d *demo) callbacks(ctx context.Context, w *printer) error {
-	w.printf("\nTwo callbacks arrive late.\n")
-	for _, no := range []string{d.plan.PaidAfterCloseNo, d.plan.DuplicateNo} {
-		o, err := d.store.GetPayOrder(ctx, no)
-		if err != nil {
-			return err
-		}
-		rep, ok := d.chans[o.Channel].Truth(no)
-		if !ok {
-			return fmt.Errorf("the %s channel knows nothing of order %s", o.Channel, no)
-		}
-		res, err := d.sync.ApplyPayNotification(ctx, no, rep, paysync.SourceCallback)
-		if err != nil {
-			return fmt.Errorf("callback for %s: %w", no, err)
-		}
-		if res.Adjusted {
-			w.printf("  %s  closed at %s, paid at %s %s: %s → %s (pay.paid_after_close)\n",
-				no, clock(o.ClosedAt), o.Channel, clock(rep.PaidAt), o.Status, res.OrderStatus)
-		} else {
-			w.printf("  %s  a repeat for a payment the sweep found: still %s, no second event\n", no, res.OrderStatus)
-		}
-	}
-	return nil
-}
-
-// clock renders t as the time of day, in the demo's UTC.
-func clock(t time.Time) string { return t.UTC().Format("15:04:05") }

@@ -35,6 +35,7 @@ func TestFigures(t *testing.T) {
 			checkSums(t, st, sum)
 			checkIntro(t, st, d, before, text)
 			checkSweepLine(t, st, text)
+			checkCallbacks(t, st, d.plan, text)
 			checkChangesTable(t, st, text)
 			checkAnomalyTable(t, st, text)
 			checkMoneyTable(t, st, text)
@@ -177,6 +178,15 @@ func checkSweepLine(t *testing.T, st *storeView, text string) {
 	says(t, text, "Swept "+count(len(pass), "order")+": "+group(c.changed)+" changed, "+
 		group(c.anomaly)+" met an anomaly and changed nothing, "+group(c.unchanged)+" had nothing to change, "+
 		group(c.unanswered)+" got no answer.")
+}
+
+// checkCallbacks asserts the late callbacks' lines against the orders.
+func checkCallbacks(t *testing.T, st *storeView, p planted, text string) {
+	t.Helper()
+	late := st.payOrder(p.PaidAfterCloseNo)
+	says(t, text, late.OrderNo+" closed at "+clock(late.ClosedAt)+", paid at "+channelName(late.Channel)+" "+
+		clock(late.PaidAt)+": close → "+string(late.Status))
+	says(t, text, p.DuplicateNo+" a repeat for a payment the sweep found: still "+string(st.payOrder(p.DuplicateNo).Status))
 }
 
 // checkChangesTable asserts each row of the changes table against the

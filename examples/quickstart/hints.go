@@ -22,7 +22,7 @@ func wayHint(w paysync.AdjustWay) string {
 	case paysync.WayRefundSuccess:
 		return "the channel paid the money back to the buyer"
 	case paysync.WayRefundClose:
-		return "unknown at the channel past the grace time: never received"
+		return "no money moved: the channel closed it, or never got it within the grace time"
 	case paysync.WayRefundFail:
 		return "the channel failed the refund: the host sends it again"
 	case paysync.WayRefundProgress, paysync.WayTransferProgress:

@@ -41,7 +41,7 @@ func (c demoConfig) withDefaults() demoConfig {
 // is set and outside [minOrders, maxOrders].
 func (c demoConfig) Validate() error {
 	if c.Orders != 0 && (c.Orders < minOrders || c.Orders > maxOrders) {
-		return paysync.Ef("quickstart", paysync.ErrInvalidRequest,
+		return paysync.Ef("flags", paysync.ErrInvalidRequest,
 			fmt.Sprintf("-orders must be between %d and %d, not %d", minOrders, maxOrders, c.Orders), nil)
 	}
 	return nil

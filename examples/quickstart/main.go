@@ -1,13 +1,18 @@
-// Command quickstart is paysync's demo: a shop's last two hours of orders,
-// some stuck because callbacks were lost, one sweep, and what it repaired.
+// Command quickstart is paysync's demo: a shop's orders, refunds and
+// payouts of the two hours its sweeper was down, many stuck because
+// callbacks were lost; one sweep; and what it repaired, what waits for a
+// person and why.
 //
 //	go run ./examples/quickstart            # seed 1, 1,000 pay orders
 //	go run ./examples/quickstart -seed 7    # another shop, same story
 //
 // Everything runs in memory (memstore) against scripted channels
 // (channeltest) with a fixed clock, so a seed always tells the same story.
-// The tables at the end are counted from the store's records and outbox, not
-// from the script: they are what a host would see.
+// The refunds are made by Syncer.CreateRefund at the moments they happened,
+// the clock set back for each, and last night's sweeps run as they did.
+// Every figure printed is counted from the store — orders, records, outbox,
+// anomalies — not from the script, and each table prints the total it must
+// add up to: what a host would see.
 package main
 
 import (

@@ -16,6 +16,7 @@ const (
 	kindRefunded                      // progress here, paid and refunded there → success, refunded, anomaly
 	kindAmountMismatch                // progress here, paid there for another amount → anomaly, no change
 	kindPaidAfterClose                // closed here at expiry, paid there a moment later; a late callback → success
+	kindRefundBase                    // success, paid yesterday; the shop refunds it since (seed_refund.go)
 	numPayKinds
 )
 
@@ -31,11 +32,42 @@ const (
 	numAllocKinds
 )
 
+// refundKind is the part a refund plays in the story. Every refund is made
+// by Syncer.CreateRefund at its own moment, so the pay order's reservation
+// is the engine's, not the script's.
+type refundKind int
+
+// Refund parts.
+const (
+	refundLost          refundKind = iota // the channel paid it back, the callback was lost → success
+	refundProcessing                      // the bank is still paying it back → no change, still reserved
+	refundNeverReceived                   // the request never reached the channel; older than NotFoundAfter → close, watched
+	refundAfterClose                      // closed last night as never received; the money moved later → success after close
+	numRefundKinds
+)
+
+// transferKind is the part a payout plays in the story.
+type transferKind int
+
+// Transfer parts; every one is due.
+const (
+	transferPaid         transferKind = iota // paid out, the callback was lost → success
+	transferFailed                           // the channel refused the payee → fail
+	transferProcessing                       // still paying → no change
+	transferNotAtChannel                     // unknown to the channel past NotFoundAfter → stays progress, a person decides
+	numTransferKinds
+)
+
 // planted is what seed put in the store and scripted at the channels: the
 // scenario the demo's tables are checked against.
 type planted struct {
 	Pay   [numPayKinds]int
 	Alloc [numAllocKinds]int
+	// Refund counts the refunds of each part; RefundBases the pay orders
+	// they return money from.
+	Refund      [numRefundKinds]int
+	Transfer    [numTransferKinds]int
+	RefundBases int
 	// ReceiversSucceeded and ReceiversFailed count the receivers of due
 	// allocation orders that the channel reports final.
 	ReceiversSucceeded int
@@ -50,9 +82,10 @@ type planted struct {
 	// another amount.
 	RefundedNo string
 	MismatchNo string
-
-	payNos   []string // every pay order, in number order
-	allocNos []string // every allocation order, in number order
+	// NightRefundNo is the refund closed last night that the channel paid
+	// back after all; NotAtChannelNo the payout the channel does not know.
+	NightRefundNo  string
+	NotAtChannelNo string
 }
 
 // duePay returns how many pay orders the sweep should find due: every one
@@ -60,7 +93,7 @@ type planted struct {
 func (p planted) duePay() int {
 	n := 0
 	for k, c := range p.Pay {
-		if payKind(k) != kindSettled && payKind(k) != kindPaidAfterClose {
+		if payKind(k) != kindSettled && payKind(k) != kindPaidAfterClose && payKind(k) != kindRefundBase {
 			n += c
 		}
 	}
@@ -69,12 +102,23 @@ func (p planted) duePay() int {
 
 // dueAlloc returns how many allocation orders the sweep should find due: all.
 func (p planted) dueAlloc() int {
-	n := 0
-	for _, c := range p.Alloc {
-		n += c
-	}
-	return n
+	return sum(p.Alloc[:])
 }
 
+// dueRefund returns how many refunds the sweep should find due: all, the
+// night's closed one too, as it is watched.
+func (p planted) dueRefund() int { return sum(p.Refund[:]) }
+
+// dueTransfer returns how many transfers the sweep should find due: all.
+func (p planted) dueTransfer() int { return sum(p.Transfer[:]) }
+
 // due returns how many orders the sweep should claim.
-func (p planted) due() int { return p.duePay() + p.dueAlloc() }
+func (p planted) due() int { return p.duePay() + p.dueAlloc() + p.dueRefund() + p.dueTransfer() }
+
+func sum(ns []int) int {
+	t := 0
+	for _, n := range ns {
+		t += n
+	}
+	return t
+}

@@ -28,25 +28,34 @@ type seeder struct {
 	date   string // now as yyyymmdd, for merchant numbers
 	store  repository.Store
 	chans  map[string]*channeltest.Channel
-	sched  syncer.Timetable
+	sync   *syncer.Syncer
+	clock  *channeltest.Clock
+	tables syncer.Timetables
 	p      planted
 	errGW  error
 	orders map[string]paysync.PayOrder // the allocations' paid orders
+	bases  []paysync.PayOrder          // the refunds' paid orders, in number order
 }
 
-// seed stores cfg.Orders pay orders and a few allocation orders, as a shop
-// would hold them two hours into a busy morning, and scripts what chans know
-// about each. Due orders get the first due time of sched, all at or before
-// cfg.Clock. It returns what it planted, or the first store error.
-func seed(ctx context.Context, store repository.Store, chans map[string]*channeltest.Channel, sched syncer.Timetable, cfg demoConfig) (planted, error) {
+// seed stores cfg.Orders pay orders, a few allocation orders and payouts,
+// as a shop would hold them two hours into a busy morning, and scripts what
+// d's channels know about each. Refunds are made through d's engine at the
+// moments they happened — last night's one and its sweeps too — with the
+// clock set back for each; seed leaves the clock at cfg.Clock. Due orders
+// get the first due time of their timetable, all at or before cfg.Clock. It
+// returns what it planted, or the first store or engine error.
+func seed(ctx context.Context, d *demo) (planted, error) {
+	cfg := d.cfg
 	s := &seeder{
 		// Both PCG words from the seed, so that it alone decides the story.
 		r:      rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
 		now:    cfg.Clock,
 		date:   cfg.Clock.Format("20060102"),
-		store:  store,
-		chans:  chans,
-		sched:  sched,
+		store:  d.store,
+		chans:  d.chans,
+		sync:   d.sync,
+		clock:  d.clock,
+		tables: d.sync.Timetables(),
 		errGW:  errors.New("HTTP 503 Service Unavailable from the gateway"),
 		orders: make(map[string]paysync.PayOrder),
 	}
@@ -70,6 +79,13 @@ func seed(ctx context.Context, store repository.Store, chans map[string]*channel
 	if err := s.allocations(ctx, baseNos); err != nil {
 		return planted{}, err
 	}
+	if err := s.transfers(ctx); err != nil {
+		return planted{}, err
+	}
+	if err := s.refunds(ctx); err != nil {
+		return planted{}, err
+	}
+	s.clock.Set(s.now)
 	return s.p, nil
 }
 
@@ -83,6 +99,9 @@ func (s *seeder) castPay(n int) ([]payKind, int) {
 	kinds := []payKind{kindRefunded, kindAmountMismatch, kindPaidAfterClose, kindPaidLost}
 	for range nAlloc {
 		kinds = append(kinds, kindSettled)
+	}
+	for range refundBases(s.r) {
+		kinds = append(kinds, kindRefundBase)
 	}
 	for range 2 + s.r.IntN(3) {
 		kinds = append(kinds, kindUnanswered)
@@ -120,8 +139,11 @@ func (s *seeder) payOrder(ctx context.Context, i int, k payKind, base bool) (pay
 	}
 	cents := 990 + s.r.Int64N(99_000-990)
 	age := s.between(2*time.Minute, 110*time.Minute)
-	if base || k == kindExpired || k == kindPaidAfterClose {
+	switch {
+	case base || k == kindExpired || k == kindPaidAfterClose:
 		age = s.between(40*time.Minute, 110*time.Minute)
+	case k == kindRefundBase: // yesterday afternoon: refunds come later
+		age = s.between(13*time.Hour, 19*time.Hour)
 	}
 	created := s.now.Add(-age)
 	o := paysync.PayOrder{
@@ -144,7 +166,7 @@ func (s *seeder) payOrder(ctx context.Context, i int, k payKind, base bool) (pay
 	switch k {
 	case kindExpired, kindWaiting:
 		truth = s.unpaid(o)
-	case kindSettled:
+	case kindSettled, kindRefundBase:
 		truth = s.paid(o, i, paidAt)
 		o.Status, o.OutOrderNo, o.PaidAt, o.UpdatedAt = paysync.PaySuccess, truth.OutOrderNo, paidAt, paidAt
 	case kindPaidLost, kindUnanswered:
@@ -173,7 +195,7 @@ func (s *seeder) payOrder(ctx context.Context, i int, k payKind, base bool) (pay
 		s.p.PaidAfterCloseNo = o.OrderNo
 	}
 	if o.Scheduled() {
-		o.Schedule.NextSyncAt = s.sched.First(o.CreatedAt, o.ExpiredAt)
+		o.Schedule.NextSyncAt = s.tables.Pay.First(o.CreatedAt, o.ExpiredAt)
 	}
 	if err := s.store.CreatePayOrder(ctx, o); err != nil {
 		return o, err
@@ -183,9 +205,11 @@ func (s *seeder) payOrder(ctx context.Context, i int, k payKind, base bool) (pay
 		s.chans[ch].FailNext(o.OrderNo, 1, s.errGW)
 	}
 	s.p.Pay[k]++
-	s.p.payNos = append(s.p.payNos, o.OrderNo)
 	if base {
 		s.orders[o.OrderNo] = o
+	}
+	if k == kindRefundBase {
+		s.bases = append(s.bases, o)
 	}
 	return o, nil
 }

@@ -84,7 +84,7 @@ func (s *seeder) allocation(ctx context.Context, i int, k allocKind, base paysyn
 			Account: pt.account, Name: pt.name, Amount: amt, Result: paysync.ReceiverPending,
 		})
 	}
-	o.Schedule.NextSyncAt = s.sched.First(o.CreatedAt, time.Time{})
+	o.Schedule.NextSyncAt = s.tables.Allocation.First(o.CreatedAt, time.Time{})
 	if err := s.store.CreateAllocationOrder(ctx, o); err != nil {
 		return err
 	}
@@ -106,6 +106,5 @@ func (s *seeder) allocation(ctx context.Context, i int, k allocKind, base paysyn
 	}
 	s.chans[o.Channel].SetAllocation(o.AllocationNo, truth)
 	s.p.Alloc[k]++
-	s.p.allocNos = append(s.p.allocNos, o.AllocationNo)
 	return nil
 }

@@ -4,52 +4,35 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"time"
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
 	"github.com/paysync/paysync/syncer"
-	"github.com/shopspring/decimal"
 )
 
-// summary is what the store says happened, counted from its adjust records,
-// sync records and outbox: what a host would see, not what the script meant.
+// summary is what the store says, counted from its orders, records, outbox
+// and anomalies: what a host would see, not what the script meant. Every
+// figure the demo prints comes from here — those of the story's opening
+// from census and readNight, before the sweep.
 type summary struct {
-	Sweep     syncer.SweepReport
-	Repaired  []repairRow  // one row per kind of change, biggest first
-	Anomalies []anomalyRow // one row per anomaly code met
-	Events    []eventRow   // one row per event type in the outbox
-	Syncs     syncCounts
+	Before    []kindCount        // the orders at the clock, before the sweep
+	Pass      syncCounts         // the sync records of the demo's sweep
+	Sweep     syncer.SweepReport // the engine's own count of it, checked against Pass
+	Changes   []changeRow        // the adjust records, one row per kind of change
+	Anomalies []anomalyRow       // the open anomalies, one row per code and kind of order
+	Sighted   int                // anomalies (order and code) the sync records saw
+	Events    []eventRow         // the outbox, one row per event type
+	Syncs     syncCounts         // every sync record
+	Money     []moneyRow         // the pay orders that refunds touched
 	Agreement agreement
 }
 
-// Order kinds in the repaired table: a receiver's result is its own row.
-const (
-	orderPay        = "pay"
-	orderAllocation = "allocation"
-	orderReceiver   = "receiver"
-)
-
-// repairKey is one kind of change: what moved, from where to where, how and
-// on whose word.
-type repairKey struct {
-	Order  string // orderPay, orderAllocation or orderReceiver
-	Before string
-	After  string
-	Way    paysync.AdjustWay
-	Source paysync.Source
-}
-
-// repairRow counts the changes of one kind and the money they concern.
-type repairRow struct {
-	repairKey
-	Count  int
-	Amount decimal.Decimal
-}
-
-// anomalyRow lists the orders that met one anomaly code.
+// anomalyRow lists the orders of one kind with one open anomaly.
 type anomalyRow struct {
 	Code   paysync.AnomalyCode
-	Orders []string // trade numbers, sorted
+	Kind   paysync.TradeType
+	Orders []string // sorted
 }
 
 // eventRow counts the outbox events of one type.
@@ -58,89 +41,21 @@ type eventRow struct {
 	Count int
 }
 
-// syncCounts sorts every sync record into one of four outcomes.
+// syncCounts sorts sync records into four outcomes that add up to Total.
 type syncCounts struct {
 	Total      int
-	Changed    int // the sync changed the order
-	Anomaly    int // an anomaly and no change: a person decides
-	Agreed     int // the order already agreed with the channel
+	Changed    int // the sync changed the order (an anomaly it met as well counts here)
+	Anomaly    int // it met an anomaly and changed nothing: a person decides
+	Unchanged  int // nothing to change: the order agreed, or the channel may yet learn of it
 	Unanswered int // the channel gave no answer: nothing changed
+	// Anomalous counts the records that met an anomaly, changed or not: the
+	// sweep report's Anomalies.
+	Anomalous int
 }
 
-// tally counts what store holds. It returns the store's first error.
-func tally(ctx context.Context, store repository.Store) (summary, error) {
-	var sum summary
-	var err error
-	if sum.Repaired, err = tallyRepairs(ctx, store); err != nil {
-		return sum, err
-	}
-	if sum.Anomalies, sum.Syncs, err = tallySyncs(ctx, store); err != nil {
-		return sum, err
-	}
-	sum.Events, err = tallyEvents(ctx, store)
-	return sum, err
-}
-
-func tallyRepairs(ctx context.Context, store repository.Store) ([]repairRow, error) {
-	adjusts, err := store.ListAdjustRecords(ctx, repository.RecordFilter{})
-	if err != nil {
-		return nil, err
-	}
-	rows := make(map[repairKey]*repairRow)
-	for _, a := range adjusts {
-		k := repairKey{Order: orderPay, Before: a.Before, After: a.After, Way: a.Way, Source: a.Source}
-		var amount decimal.Decimal
-		switch {
-		case a.TradeType == paysync.TradePay:
-			o, err := store.GetPayOrder(ctx, a.TradeNo)
-			if err != nil {
-				return nil, err
-			}
-			amount = o.Amount
-		default:
-			o, err := store.GetAllocationOrder(ctx, a.TradeNo)
-			if err != nil {
-				return nil, err
-			}
-			k.Order, amount = orderAllocation, o.Amount
-			if a.ReceiverNo != "" {
-				k.Order = orderReceiver
-				for _, r := range o.Receivers {
-					if r.ReceiverNo == a.ReceiverNo {
-						amount = r.Amount
-					}
-				}
-			}
-		}
-		row := rows[k]
-		if row == nil {
-			row = &repairRow{repairKey: k}
-			rows[k] = row
-		}
-		row.Count++
-		row.Amount = row.Amount.Add(amount)
-	}
-	out := make([]repairRow, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, *r)
-	}
-	rank := map[string]int{orderPay: 0, orderAllocation: 1, orderReceiver: 2}
-	slices.SortFunc(out, func(a, b repairRow) int {
-		return cmp.Or(cmp.Compare(rank[a.Order], rank[b.Order]), cmp.Compare(b.Count, a.Count),
-			cmp.Compare(a.Before, b.Before), cmp.Compare(a.After, b.After),
-			cmp.Compare(a.Way, b.Way), cmp.Compare(a.Source, b.Source))
-	})
-	return out, nil
-}
-
-func tallySyncs(ctx context.Context, store repository.Store) ([]anomalyRow, syncCounts, error) {
+// countSyncs sorts recs.
+func countSyncs(recs []paysync.SyncRecord) syncCounts {
 	var c syncCounts
-	recs, err := store.ListSyncRecords(ctx, repository.RecordFilter{})
-	if err != nil {
-		return nil, c, err
-	}
-	// An order meets its anomaly again at every sync: count orders, not syncs.
-	seen := make(map[paysync.AnomalyCode]map[string]bool)
 	for _, r := range recs {
 		c.Total++
 		switch {
@@ -151,37 +66,100 @@ func tallySyncs(ctx context.Context, store repository.Store) ([]anomalyRow, sync
 		case len(r.Anomalies) > 0:
 			c.Anomaly++
 		default:
-			c.Agreed++
+			c.Unchanged++
 		}
+		if len(r.Anomalies) > 0 {
+			c.Anomalous++
+		}
+	}
+	return c
+}
+
+// ofPass returns the records of the sweep at now.
+func ofPass(recs []paysync.SyncRecord, now time.Time) []paysync.SyncRecord {
+	return slices.DeleteFunc(slices.Clone(recs), func(r paysync.SyncRecord) bool {
+		return r.Source != paysync.SourceSweep || !r.CreatedAt.Equal(now)
+	})
+}
+
+// passCounts sorts the sync records of the sweep at now.
+func passCounts(ctx context.Context, store repository.Store, now time.Time) (syncCounts, error) {
+	recs, err := store.ListSyncRecords(ctx, repository.RecordFilter{})
+	return countSyncs(ofPass(recs, now)), err
+}
+
+// tally counts what store holds after the demo at now. It returns the
+// store's first error.
+func tally(ctx context.Context, store repository.Store, now time.Time) (summary, error) {
+	var sum summary
+	recs, err := store.ListSyncRecords(ctx, repository.RecordFilter{})
+	if err != nil {
+		return sum, err
+	}
+	sum.Syncs = countSyncs(recs)
+	sum.Pass = countSyncs(ofPass(recs, now))
+	sum.Sighted = sighted(recs)
+	if sum.Changes, err = tallyChanges(ctx, store, now); err != nil {
+		return sum, err
+	}
+	if sum.Anomalies, err = tallyAnomalies(ctx, store); err != nil {
+		return sum, err
+	}
+	if sum.Events, err = tallyEvents(ctx, store); err != nil {
+		return sum, err
+	}
+	sum.Money, err = tallyMoney(ctx, store)
+	return sum, err
+}
+
+// sighted counts the distinct anomalies (order and code) that recs saw.
+func sighted(recs []paysync.SyncRecord) int {
+	type seen struct {
+		tt   paysync.TradeType
+		no   string
+		code paysync.AnomalyCode
+	}
+	set := make(map[seen]bool)
+	for _, r := range recs {
 		for _, code := range r.Anomalies {
-			if seen[code] == nil {
-				seen[code] = make(map[string]bool)
-			}
-			seen[code][r.TradeNo] = true
+			set[seen{r.TradeType, r.TradeNo, code}] = true
 		}
 	}
-	var rows []anomalyRow
-	codes := paysync.AnomalyCodes()
-	var extra []paysync.AnomalyCode // unknown to this version: still shown
-	for code := range seen {
-		if !slices.Contains(codes, code) {
-			extra = append(extra, code)
-		}
+	return len(set)
+}
+
+func tallyAnomalies(ctx context.Context, store repository.Store) ([]anomalyRow, error) {
+	open, err := listOpenAnomalies(ctx, store)
+	if err != nil {
+		return nil, err
 	}
-	slices.Sort(extra)
-	codes = append(codes, extra...)
-	for _, code := range codes {
-		if len(seen[code]) == 0 {
-			continue
-		}
-		row := anomalyRow{Code: code}
-		for no := range seen[code] {
-			row.Orders = append(row.Orders, no)
-		}
-		slices.Sort(row.Orders)
-		rows = append(rows, row)
+	type key struct {
+		code paysync.AnomalyCode
+		kind paysync.TradeType
 	}
-	return rows, c, nil
+	rows := make(map[key]*anomalyRow)
+	for _, a := range open {
+		k := key{a.Code, a.TradeType}
+		if rows[k] == nil {
+			rows[k] = &anomalyRow{Code: a.Code, Kind: a.TradeType}
+		}
+		rows[k].Orders = append(rows[k].Orders, a.TradeNo)
+	}
+	out := make([]anomalyRow, 0, len(rows))
+	for _, r := range rows {
+		slices.Sort(r.Orders)
+		out = append(out, *r)
+	}
+	rank := func(c paysync.AnomalyCode) int {
+		if i := slices.Index(paysync.AnomalyCodes(), c); i >= 0 {
+			return i
+		}
+		return len(paysync.AnomalyCodes()) // unknown to this version: still shown, last
+	}
+	slices.SortFunc(out, func(a, b anomalyRow) int {
+		return cmp.Or(cmp.Compare(rank(a.Code), rank(b.Code)), cmp.Compare(a.Code, b.Code), cmp.Compare(a.Kind, b.Kind))
+	})
+	return out, nil
 }
 
 func tallyEvents(ctx context.Context, store repository.Store) ([]eventRow, error) {
@@ -199,9 +177,8 @@ func tallyEvents(ctx context.Context, store repository.Store) ([]eventRow, error
 		counts[e.Type]++
 	}
 	slices.Sort(extra)
-	types = append(types, extra...)
 	var rows []eventRow
-	for _, t := range types {
+	for _, t := range append(types, extra...) {
 		if counts[t] > 0 {
 			rows = append(rows, eventRow{Type: t, Count: counts[t]})
 		}
@@ -209,29 +186,41 @@ func tallyEvents(ctx context.Context, store repository.Store) ([]eventRow, error
 	return rows, nil
 }
 
-// repairs returns the repaired table as a map, for comparisons.
-func (s summary) repairs() map[repairKey]int {
-	m := make(map[repairKey]int, len(s.Repaired))
-	for _, r := range s.Repaired {
-		m[r.repairKey] = r.Count
+// isAnomalyEvent reports whether t announces an anomaly that opened.
+func isAnomalyEvent(t paysync.EventType) bool {
+	switch t {
+	case paysync.EventPayAnomaly, paysync.EventAllocationAnomaly, paysync.EventRefundAnomaly, paysync.EventTransferAnomaly:
+		return true
 	}
-	return m
+	return false
 }
 
-// anomalies returns how many orders met each anomaly code.
-func (s summary) anomalies() map[paysync.AnomalyCode]int {
-	m := make(map[paysync.AnomalyCode]int, len(s.Anomalies))
-	for _, r := range s.Anomalies {
-		m[r.Code] = len(r.Orders)
+// changes, events and openAnomalies add up their tables.
+func (s summary) changes() int {
+	n := 0
+	for _, r := range s.Changes {
+		n += r.Count
 	}
-	return m
+	return n
 }
 
-// events returns how many outbox events there are of each type.
-func (s summary) events() map[paysync.EventType]int {
-	m := make(map[paysync.EventType]int, len(s.Events))
+func (s summary) events() (all, status, anomaly int) {
 	for _, r := range s.Events {
-		m[r.Type] = r.Count
+		all += r.Count
+		if r.Type.IsStatus() {
+			status += r.Count
+		}
+		if isAnomalyEvent(r.Type) {
+			anomaly += r.Count
+		}
 	}
-	return m
+	return all, status, anomaly
+}
+
+func (s summary) openAnomalies() int {
+	n := 0
+	for _, r := range s.Anomalies {
+		n += len(r.Orders)
+	}
+	return n
 }

@@ -60,7 +60,8 @@ func NewHandler(engine Engine, cfg Config) (*Handler, error) {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
 // SyncPay serves POST /unipay/sync/pay. The request passes, in DaxPay's
-// order: body size (413, 10005), JSON (10005), fields (10006), sign (20052),
+// order: body size (413, 10005), one flat JSON object (10005), canonical
+// form and fields (10006), sign (20052),
 // reqTime window (10006), nonce (10006; 10007 when the cache is full), then
 // the engine; see replyError for how its errors are answered.
 func (h *Handler) SyncPay(w http.ResponseWriter, r *http.Request) {
@@ -153,7 +154,9 @@ func (h *Handler) read(w http.ResponseWriter, r *http.Request, trace string) ([]
 
 // admit checks what needs the secret, the clock or memory: the sign, then
 // reqTime, then the nonce — last, so that neither an unsigned request nor a
-// stale one can use up a nonce.
+// stale one can use up a nonce. The nonce is remembered as the signature
+// covers it (c.Fields), which canonical form makes the text the client sent;
+// a request without one is bounded by the reqTime window alone.
 func (h *Handler) admit(c Common) error {
 	const op = "daxpay.Handler.admit"
 	if c.Sign == "" || !h.signer.Verify(c.Fields, c.Sign) {
@@ -162,10 +165,11 @@ func (h *Handler) admit(c Common) error {
 	if err := checkReqTime(h.cfg.Now(), c.ReqTime, h.cfg.ReqTimeWindow); err != nil {
 		return err
 	}
-	if c.NonceStr == "" { // optional in the seed; without it only the window limits replays
+	nonce := c.Fields["nonceStr"]
+	if nonce == "" { // optional in the seed
 		return nil
 	}
-	return h.nonces.Add(c.NonceStr)
+	return h.nonces.Add(nonce)
 }
 
 // replyError answers err: ErrMalformed → 10005, ErrSignature → 20052, other

@@ -154,7 +154,6 @@ func TestSignFailures(t *testing.T) {
 		{"null", strings.Replace(vectorPay, `}`, `,"sign":null}`, 1)},
 		{"empty", strings.Replace(vectorPay, `}`, `,"sign":""}`, 1)},
 		{"number", strings.Replace(vectorPay, `}`, `,"sign":1}`, 1)},
-		{"object", strings.Replace(vectorPay, `}`, `,"sign":{}}`, 1)},
 		{"upper-case hex", strings.Replace(signed, vectors[0].hmac, strings.ToUpper(vectors[0].hmac), 1)},
 		{"field changed after signing", strings.Replace(signed, "P0001", "P0002", 1)},
 		{"field added after signing", strings.Replace(signed, `{`, `{"orderNo":"1001",`, 1)},
@@ -184,7 +183,7 @@ func TestNullsAndUnknownFields(t *testing.T) {
 	f.wantData(r, DataOK, "")
 
 	f = newFixture(t, nil)
-	r = f.post(PayPath, f.sign(`{"bizOrderNo":"P0001","reqTime":1715500231,"extra":{"b":[1,"<&>"],"a":true},"n":1.50,"Foo":"bar"}`))
+	r = f.post(PayPath, f.sign(`{"bizOrderNo":"P0001","reqTime":1715500231,"extra":true,"n":1.50,"Foo":"bar <支付>"}`))
 	f.wantData(r, DataOK, "")
 	want := syncer.PayRequest{BizOrderNo: "P0001", Source: paysync.SourceAPI}
 	if f.eng.payReqs[0] != want {
@@ -342,13 +341,13 @@ func TestInvalidFields(t *testing.T) {
 	}
 }
 
-// Signed values with &<> and Chinese, sent raw or \u-escaped: the sign is
+// Signed values with <> and Chinese, sent raw or \u-escaped: the sign is
 // over the decoded text, and the engine gets that text.
 func TestSpecialCharacters(t *testing.T) {
-	const want = `P&<>=支付"x\`
+	const want = `P<>支付 %+'`
 	for _, body := range []string{
-		`{"bizOrderNo":"P&<>=支付\"x\\","reqTime":1715500231}`,
-		`{"bizOrderNo":"P\u0026\u003c\u003e\u003d\u652f\u4ed8\"x\\","reqTime":1715500231}`,
+		`{"bizOrderNo":"P<>支付 %+'","reqTime":1715500231}`,
+		`{"bizOrderNo":"P\u003c\u003e\u652f\u4ed8\u0020%+'","reqTime":1715500231}`,
 	} {
 		f := newFixture(t, nil)
 		fields := Fields{"bizOrderNo": want, "reqTime": "1715500231"}
@@ -358,6 +357,41 @@ func TestSpecialCharacters(t *testing.T) {
 		if got := f.eng.payReqs[0].BizOrderNo; got != want {
 			t.Fatalf("engine got %q, want %q", got, want)
 		}
+	}
+}
+
+// A body not in canonical form is refused before the sign is checked: a
+// correctly signed one with " \ & = or a control character in a value, a
+// name outside [A-Za-z][A-Za-z0-9_]{0,63}, or 33 fields gets 10006; one with
+// an object or array value 10005. The engine is not called.
+func TestNotCanonical(t *testing.T) {
+	many := strings.TrimSuffix(fieldsBody(31), "}") + `,"orderNo":"1","reqTime":1715500231}`
+	tests := []struct {
+		name, body string
+		code       int
+	}{
+		{"& in a value", `{"bizOrderNo":"P&1","reqTime":1715500231}`, CodeInvalid},
+		{"escaped = in a value", `{"bizOrderNo":"P\u003d1","reqTime":1715500231}`, CodeInvalid},
+		{`" in a value`, `{"bizOrderNo":"P\"1","reqTime":1715500231}`, CodeInvalid},
+		{`\ in a value`, `{"bizOrderNo":"P\\1","reqTime":1715500231}`, CodeInvalid},
+		{"newline in a value", `{"bizOrderNo":"P\n1","reqTime":1715500231}`, CodeInvalid},
+		{"name with a dash", `{"bizOrderNo":"P1","x-y":"1","reqTime":1715500231}`, CodeInvalid},
+		{"33 fields", many, CodeInvalid},
+		{"object value", `{"bizOrderNo":"P1","extra":{"a":1},"reqTime":1715500231}`, CodeMalformed},
+		{"array value", `{"bizOrderNo":"P1","extra":[1],"reqTime":1715500231}`, CodeMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			// SignBody signs any object: the client side does not police.
+			r := f.post(PayPath, f.sign(tt.body))
+			if r.status != http.StatusOK || r.env.Code != tt.code || r.env.Data != nil {
+				t.Fatalf("got %d %s, want code %d", r.status, r.raw, tt.code)
+			}
+			if f.eng.calls() != 0 {
+				t.Fatal("engine called")
+			}
+		})
 	}
 }
 

@@ -170,3 +170,30 @@ func TestSignedStringAttacks(t *testing.T) {
 func replace(old, new string) func(string) string {
 	return func(s string) string { return strings.Replace(s, old, new, 1) }
 }
+
+// TestReqTimeFarFuture: a reqTime near or past 2^63 seconds is in the
+// future, and is refused as such — not as expired, which is what a wrapped
+// time.Unix made of it.
+func TestReqTimeFarFuture(t *testing.T) {
+	const ahead = "请求时间晚于服务器接收到的时间，请检查"
+	tests := []struct{ reqTime, msg string }{
+		{`9223372036854775807`, ahead},
+		{`9223372036854775000`, ahead},
+		{`9223372036000000000`, ahead},
+		{`"9223372036854775807"`, ahead},
+		{`99999999999999999999`, ahead},
+		{`-9223372036854775808`, "请求已过期，请重新发送！"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.reqTime, func(t *testing.T) {
+			h := newHost(t)
+			status, env := h.post(daxpay.PayPath, h.sign(`{"orderNo":"1001","reqTime":`+tt.reqTime+`}`))
+			if status != http.StatusOK || env.Code != daxpay.CodeInvalid || env.Msg != tt.msg || env.Data != nil {
+				t.Errorf("got %d %+v, want code %d %q", status, env, daxpay.CodeInvalid, tt.msg)
+			}
+			if got := h.records(); got != 0 {
+				t.Errorf("SyncRecords = %d, want 0", got)
+			}
+		})
+	}
+}

@@ -197,3 +197,63 @@ func TestReqTimeFarFuture(t *testing.T) {
 		})
 	}
 }
+
+// countingReader counts the bytes a handler read from a body.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// manyKeys returns an unsigned JSON object of about size bytes made of
+// short distinct keys: the body that cost the old host ~26 MB to refuse.
+func manyKeys(size int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"orderNo":"1001","reqTime":1`)
+	for i := 0; b.Len() < size-16; i++ {
+		fmt.Fprintf(&b, `,"k%d":0`, i)
+	}
+	b.WriteByte('}')
+	return []byte(b.String())
+}
+
+// TestLargeUnsignedBody: a ~1 MiB unsigned body of ~90k keys is refused
+// with HTTP 413 / 10005, and the handler reads no more than the 64 KiB cap
+// (none at all when Content-Length already says it is too big).
+func TestLargeUnsignedBody(t *testing.T) {
+	body := manyKeys(1<<20 - 64)
+	if n := strings.Count(string(body), `":`); n < 80_000 {
+		t.Fatalf("the body has only %d keys", n)
+	}
+	for _, tt := range []struct {
+		name     string
+		length   int64 // Content-Length; -1 = unknown (chunked)
+		maxRead  int64
+		wantRead string
+	}{
+		{"with Content-Length", int64(len(body)), 0, "nothing"},
+		{"chunked", -1, 64<<10 + 4<<10, "at most the cap and a buffer"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHost(t)
+			cr := &countingReader{r: strings.NewReader(string(body))}
+			req := httptest.NewRequest(http.MethodPost, daxpay.PayPath, cr)
+			req.ContentLength = tt.length
+			status, env := h.do(req)
+			if status != http.StatusRequestEntityTooLarge || env.Code != daxpay.CodeMalformed || env.Data != nil {
+				t.Errorf("got %d %+v, want 413 and code %d", status, env, daxpay.CodeMalformed)
+			}
+			if cr.n > tt.maxRead {
+				t.Errorf("the handler read %d bytes, want %s (≤ %d)", cr.n, tt.wantRead, tt.maxRead)
+			}
+			if got := h.records(); got != 0 {
+				t.Errorf("SyncRecords = %d, want 0", got)
+			}
+		})
+	}
+}

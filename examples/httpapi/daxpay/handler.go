@@ -31,6 +31,7 @@ type Handler struct {
 	cfg    Config
 	signer Signer
 	nonces *NonceCache
+	slots  chan struct{} // one per request in flight, MaxInFlight in all
 	mux    *http.ServeMux
 }
 
@@ -49,6 +50,7 @@ func NewHandler(engine Engine, cfg Config) (*Handler, error) {
 		cfg:    cfg,
 		signer: Signer{Type: cfg.SignType, Secret: cfg.Secret},
 		nonces: NewNonceCache(cfg.NonceTTL, cfg.NonceCapacity, cfg.Now),
+		slots:  make(chan struct{}, cfg.MaxInFlight),
 		mux:    http.NewServeMux(),
 	}
 	h.mux.HandleFunc("POST "+PayPath, h.SyncPay)
@@ -59,11 +61,12 @@ func NewHandler(engine Engine, cfg Config) (*Handler, error) {
 // ServeHTTP routes to SyncPay and SyncAllocation.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
-// SyncPay serves POST /unipay/sync/pay. The request passes, in DaxPay's
-// order: body size (413, 10005), one flat JSON object (10005), canonical
-// form and fields (10006), sign (20052),
-// reqTime window (10006), nonce (10006; 10007 when the cache is full), then
-// the engine; see replyError for how its errors are answered.
+// SyncPay serves POST /unipay/sync/pay. The request passes, in order: a
+// free slot (10007), body size (413, 10005), one flat JSON object (10005),
+// canonical form and fields (10006), sign (20052), reqTime window (10006),
+// nonce (10006; 10007 when the cache is full), then the engine; see
+// replyError for how its errors are answered. Nothing before the slot reads
+// the body, and nothing before the sign check digests or sorts.
 func (h *Handler) SyncPay(w http.ResponseWriter, r *http.Request) {
 	h.serve(w, r, func(body []byte) (Common, engineCall, error) {
 		p, err := DecodePay(body, h.cfg.Location)
@@ -114,6 +117,13 @@ type engineCall func(ctx context.Context, trace string) (Data, error)
 // EngineTimeout, and answer.
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, decode func([]byte) (Common, engineCall, error)) {
 	trace := rand.Text()
+	select {
+	case h.slots <- struct{}{}:
+		defer func() { <-h.slots }()
+	default:
+		h.replyError(w, r, trace, paysync.E("daxpay.Handler", ErrTooManyRequests, nil))
+		return
+	}
 	body, ok := h.read(w, r, trace)
 	if !ok {
 		return
@@ -136,17 +146,25 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, decode func([]by
 	h.replyData(w, r, trace, data)
 }
 
-// read returns the body, or answers 413 / 10005 itself and returns false.
+// read returns the body, or answers 413 / 10005 itself and returns false. A
+// body whose Content-Length is over MaxBodyBytes is refused unread; one of
+// unknown length is read up to the limit and no further.
 func (h *Handler) read(w http.ResponseWriter, r *http.Request, trace string) ([]byte, bool) {
+	tooBig := func() ([]byte, bool) {
+		h.write(w, r, http.StatusRequestEntityTooLarge, Envelope{
+			Code: CodeMalformed, Msg: "请求体超过上限", TraceID: trace})
+		return nil, false
+	}
+	if r.ContentLength > h.cfg.MaxBodyBytes {
+		return tooBig()
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
 	if err == nil {
 		return body, true
 	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		h.write(w, r, http.StatusRequestEntityTooLarge, Envelope{
-			Code: CodeMalformed, Msg: "请求体超过上限", TraceID: trace})
-		return nil, false
+	var maxBytes *http.MaxBytesError
+	if errors.As(err, &maxBytes) {
+		return tooBig()
 	}
 	h.write(w, r, http.StatusBadRequest, Envelope{Code: CodeMalformed, Msg: "请求体读取失败", TraceID: trace})
 	return nil, false

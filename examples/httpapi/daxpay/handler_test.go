@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -285,7 +286,7 @@ func TestNonceCacheFullAnswersBusy(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
-	// The default limit is 1 MiB: one byte more is refused with 413.
+	// The default limit is 64 KiB: one byte more is refused with 413.
 	f := newFixture(t, nil)
 	pad := strings.Repeat("x", DefaultMaxBodyBytes)
 	r := f.post(PayPath, `{"orderNo":"1","pad":"`+pad+`","reqTime":1715500231}`)
@@ -483,5 +484,52 @@ func TestSeedFailureAnswer(t *testing.T) {
 	want := `"data":{"code":1,"msg":"支付订单不存在","resTime":1715499295,"sign":"48145bb659db3a337ecbba4e46d3b57b5da6ef8006c1342ebbc9320d619bbad4"}`
 	if !strings.Contains(string(r.raw), want) {
 		t.Fatalf("answer = %s", r.raw)
+	}
+}
+
+// Past MaxInFlight requests being served, one more is answered 10007 at
+// once, its body unread and the engine not called; a freed slot serves again.
+func TestMaxInFlight(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.MaxInFlight = 1 })
+	f.eng.gate, f.eng.entered = make(chan struct{}), make(chan struct{}, 2)
+	first := make(chan response, 1)
+	go func() { first <- f.post(PayPath, f.sign(`{"orderNo":"1","nonceStr":"a","reqTime":1715500231}`)) }()
+	<-f.eng.entered // the first request holds the only slot
+
+	body := &countingReader{r: strings.NewReader(f.sign(`{"orderNo":"2","nonceStr":"b","reqTime":1715500231}`))}
+	f.wantTop(f.do(httptest.NewRequest(http.MethodPost, PayPath, body)), CodeBusy, "请求过多，请稍后重试")
+	if body.n != 0 || f.eng.calls() != 1 {
+		t.Fatalf("the refused request: %d bytes read, engine calls = %d", body.n, f.eng.calls())
+	}
+
+	close(f.eng.gate)
+	f.wantData(<-first, DataOK, "")
+	f.wantData(f.post(PayPath, f.sign(`{"orderNo":"2","nonceStr":"b","reqTime":1715500231}`)), DataOK, "")
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// A body whose Content-Length is over the limit is refused unread.
+func TestBodyLimitByContentLength(t *testing.T) {
+	f := newFixture(t, nil)
+	body := &countingReader{r: strings.NewReader(f.sign(`{"orderNo":"1","reqTime":1715500231}`))}
+	req := httptest.NewRequest(http.MethodPost, PayPath, body)
+	req.ContentLength = DefaultMaxBodyBytes + 1
+	r := f.do(req)
+	if r.status != http.StatusRequestEntityTooLarge || r.env.Code != CodeMalformed || r.env.Msg != "请求体超过上限" {
+		t.Fatalf("got %d %s", r.status, r.raw)
+	}
+	if body.n != 0 || f.eng.calls() != 0 {
+		t.Fatalf("%d bytes read, engine calls = %d", body.n, f.eng.calls())
 	}
 }

@@ -122,15 +122,17 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "signType", o.signType, "sweep", o.sweep,
 		"maxInFlight", o.maxInFlight)
-	err = serve(ctx, ln, h)
+	err = serve(ctx, ln, h, logger)
 	cancel() // stop the sweeper even when the server failed
 	return errors.Join(err, <-sweepDone)
 }
 
 // serve serves h on ln until ctx ends, then stops accepting, lets requests in
 // flight finish for up to shutdownTimeout, and returns nil; it returns the
-// server's error if serving fails first.
-func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+// server's error if serving fails first, and the shutdown's error if
+// requests were still in flight at the deadline. It logs the shutdown's
+// start and end.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -146,14 +148,17 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 		return err
 	case <-ctx.Done():
 	}
+	logger.Info("shutting down", "addr", ln.Addr().String(), "grace", shutdownTimeout)
 	// The signal's ctx is done; shutting down needs a ctx of its own.
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
+		logger.Error("shutdown cut short", "err", err)
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	logger.Info("stopped", "addr", ln.Addr().String())
 	return nil
 }

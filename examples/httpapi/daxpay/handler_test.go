@@ -432,11 +432,16 @@ func TestAnswerNotHTMLEscaped(t *testing.T) {
 
 func TestRoutes(t *testing.T) {
 	f := newFixture(t, nil)
-	if r := f.do(httptest.NewRequest(http.MethodGet, PayPath, nil)); r.status != http.StatusMethodNotAllowed {
-		t.Fatalf("GET: %d", r.status)
+	for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPut} {
+		r := f.do(httptest.NewRequest(method, PayPath, nil))
+		if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != http.MethodPost {
+			t.Fatalf("%s: %d, Allow %q", method, r.status, r.header.Get("Allow"))
+		}
 	}
-	if r := f.post("/unipay/sync/refund", f.sign(vectorPay)); r.status != http.StatusNotFound {
-		t.Fatalf("unknown path: %d", r.status)
+	for _, path := range []string{"/unipay/sync/refund", "//unipay/sync/pay", PayPath + "/", "/"} {
+		if r := f.post(path, f.sign(vectorPay)); r.status != http.StatusNotFound {
+			t.Fatalf("%s: %d", path, r.status)
+		}
 	}
 	if f.eng.calls() != 0 {
 		t.Fatal("engine called")

@@ -223,10 +223,11 @@ func (h *Handler) admit(c Common) error {
 }
 
 // replyError answers err: ErrMalformed → 10005, ErrSignature → 20052, other
-// invalid → 10006, busy → 10007, all with no data; every other code
-// (not_found, state, unavailable, conflict, internal) is a business failure,
-// data.code 1 with the error's message, as DaxPay wraps its
-// PayFailureException. An internal error is kept for the log line.
+// invalid → 10006, busy and conflict → 10007, all with no data; not_found,
+// state, unavailable, canceled and internal (also any error that is not
+// paysync's) are business failures, data.code 1 with the error's message, as
+// DaxPay wraps its PayFailureException. An internal error is kept for the
+// log line.
 func (h *Handler) replyError(x *exchange, err error) {
 	top := func(code int) {
 		h.write(x, http.StatusOK, Envelope{Code: code, Msg: paysync.ErrorMessage(err)})
@@ -238,10 +239,11 @@ func (h *Handler) replyError(x *exchange, err error) {
 		top(CodeSignFailed)
 	case code == paysync.CodeInvalid:
 		top(CodeInvalid)
-	case code == paysync.CodeBusy:
+	case code == paysync.CodeBusy, code == paysync.CodeConflict:
 		top(CodeBusy)
 	default:
-		if code == paysync.CodeInternal {
+		if code != paysync.CodeNotFound && code != paysync.CodeState &&
+			code != paysync.CodeUnavailable && code != paysync.CodeCanceled {
 			x.err = err
 		}
 		h.replyData(x, Data{Code: DataFailed, Msg: paysync.ErrorMessage(err)})

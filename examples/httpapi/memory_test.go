@@ -112,13 +112,19 @@ func TestFloodMemory(t *testing.T) {
 }
 
 // TestFloodChild is the server process of TestFloodMemory; without
-// floodChildEnv it skips. It serves until SIGTERM.
+// floodChildEnv it skips. It serves until SIGTERM, or until its stdin
+// closes: the parent holds the other end, so a parent that dies, however
+// it dies, takes the child with it.
 func TestFloodChild(t *testing.T) {
 	if os.Getenv(floodChildEnv) == "" {
 		t.Skip("the server process of TestFloodMemory")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
+	go func() {
+		io.Copy(io.Discard, os.Stdin)
+		stop()
+	}()
 	if err := run(ctx, []string{"-addr", "127.0.0.1:0", "-secret", "flood-secret"}, os.Stderr); err != nil {
 		t.Fatal(err)
 	}
@@ -126,10 +132,11 @@ func TestFloodChild(t *testing.T) {
 
 // floodChild is a running TestFloodChild.
 type floodChild struct {
-	cmd  *exec.Cmd
-	addr string
-	logs *syncBuffer
-	done chan struct{} // closed once its log is read to the end
+	cmd   *exec.Cmd
+	stdin io.WriteCloser // never written; held open for as long as this process lives
+	addr  string
+	logs  *syncBuffer
+	done  chan struct{} // closed once its log is read to the end
 }
 
 // startFloodChild starts the server process and waits for its "serving"
@@ -138,6 +145,10 @@ func startFloodChild(t *testing.T) *floodChild {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestFloodChild$", "-test.v")
 	cmd.Env = append(os.Environ(), floodChildEnv+"=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +157,7 @@ func startFloodChild(t *testing.T) *floodChild {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill() })
-	c := &floodChild{cmd: cmd, logs: &syncBuffer{}, done: make(chan struct{})}
+	c := &floodChild{cmd: cmd, stdin: stdin, logs: &syncBuffer{}, done: make(chan struct{})}
 	addrc := make(chan string, 1)
 	go func() {
 		defer close(c.done)

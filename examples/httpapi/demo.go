@@ -21,6 +21,8 @@ type demo struct {
 	// sweep runs the background sweeper until ctx ends (syncer's Run); main
 	// starts it only with -sweep.
 	sweep func(ctx context.Context) error
+	// store is the engine's store, for tests that check what a request wrote.
+	store *memstore.Store
 }
 
 // newDemo builds the demo engine and loads the orders of README.md "Demo
@@ -80,5 +82,5 @@ func newDemo(ctx context.Context, logger *slog.Logger) (*demo, error) {
 		return nil, err
 	}
 	ch.SetAllocation("2001", channeltest.Allocated(a, channel.ReceiverSuccess))
-	return &demo{engine: s, sweep: s.Run}, nil
+	return &demo{engine: s, sweep: s.Run, store: store}, nil
 }

@@ -46,14 +46,16 @@ func main() {
 
 // options are the command-line flags.
 type options struct {
-	addr     string
-	secret   string
-	signType daxpay.SignType
-	sweep    bool
+	addr        string
+	secret      string
+	signType    daxpay.SignType
+	sweep       bool
+	maxInFlight int
 }
 
 // parseFlags reads args. It returns an error for an unknown flag, a missing
-// -secret or an unknown -sign-type (flag.ErrHelp for -h).
+// -secret, an unknown -sign-type or a -max-in-flight below 1 (flag.ErrHelp
+// for -h).
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("httpapi", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -63,6 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.secret, "secret", "", "signing secret shared with clients (required)")
 	fs.StringVar(&signType, "sign-type", string(daxpay.HMACSHA256), "signature digest: HMAC_SHA256 or MD5")
 	fs.BoolVar(&o.sweep, "sweep", false, "run the background sweeper (off: demo orders change only when synced through the API)")
+	fs.IntVar(&o.maxInFlight, "max-in-flight", daxpay.DefaultMaxInFlight, "requests served at once; one more is answered 10007")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
@@ -71,6 +74,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.secret == "" {
 		return options{}, errors.New("-secret is required")
+	}
+	if o.maxInFlight < 1 {
+		return options{}, errors.New("-max-in-flight must be at least 1")
 	}
 	t, err := daxpay.ParseSignType(signType)
 	if err != nil {
@@ -92,7 +98,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	h, err := daxpay.NewHandler(d.engine, daxpay.Config{Secret: o.secret, SignType: o.signType, Logger: logger})
+	h, err := daxpay.NewHandler(d.engine, daxpay.Config{
+		Secret: o.secret, SignType: o.signType, MaxInFlight: o.maxInFlight, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -113,16 +120,19 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	default:
 		sweepDone <- nil
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "signType", o.signType, "sweep", o.sweep)
-	err = serve(ctx, ln, h)
+	logger.Info("serving", "addr", ln.Addr().String(), "signType", o.signType, "sweep", o.sweep,
+		"maxInFlight", o.maxInFlight)
+	err = serve(ctx, ln, h, logger)
 	cancel() // stop the sweeper even when the server failed
 	return errors.Join(err, <-sweepDone)
 }
 
 // serve serves h on ln until ctx ends, then stops accepting, lets requests in
 // flight finish for up to shutdownTimeout, and returns nil; it returns the
-// server's error if serving fails first.
-func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+// server's error if serving fails first, and the shutdown's error if
+// requests were still in flight at the deadline. It logs the shutdown's
+// start and end.
+func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -138,14 +148,17 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
 		return err
 	case <-ctx.Done():
 	}
+	logger.Info("shutting down", "addr", ln.Addr().String(), "grace", shutdownTimeout)
 	// The signal's ctx is done; shutting down needs a ctx of its own.
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
+		logger.Error("shutdown cut short", "err", err)
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	logger.Info("stopped", "addr", ln.Addr().String())
 	return nil
 }

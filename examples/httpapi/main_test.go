@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paysync/paysync/examples/httpapi/daxpay"
@@ -22,11 +25,15 @@ func TestParseFlags(t *testing.T) {
 	}{
 		{name: "the README command",
 			args: []string{"-addr", "127.0.0.1:9000", "-secret", "123456", "-sign-type", "HMAC_SHA256"},
-			want: options{addr: "127.0.0.1:9000", secret: "123456", signType: daxpay.HMACSHA256}},
+			want: options{addr: "127.0.0.1:9000", secret: "123456", signType: daxpay.HMACSHA256, maxInFlight: 256}},
 		{name: "MD5 and sweep", args: []string{"-secret", "s", "-sign-type", "MD5", "-sweep"},
-			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.MD5, sweep: true}},
+			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.MD5, sweep: true, maxInFlight: 256}},
 		{name: "defaults", args: []string{"-secret", "s"},
-			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.HMACSHA256}},
+			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.HMACSHA256, maxInFlight: 256}},
+		{name: "max in flight", args: []string{"-secret", "s", "-max-in-flight", "8"},
+			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.HMACSHA256, maxInFlight: 8}},
+		{name: "max in flight zero", args: []string{"-secret", "s", "-max-in-flight", "0"}, wantErr: "-max-in-flight must be at least 1"},
+		{name: "max in flight not a number", args: []string{"-secret", "s", "-max-in-flight", "x"}, wantErr: "invalid value"},
 		{name: "no secret", args: []string{"-sign-type", "MD5"}, wantErr: "-secret is required"},
 		{name: "unknown sign type", args: []string{"-secret", "s", "-sign-type", "SM3"}, wantErr: "unknown sign type SM3"},
 		{name: "unknown flag", args: []string{"-secret", "s", "-port", "1"}, wantErr: "flag provided but not defined"},
@@ -51,8 +58,10 @@ func TestParseFlags(t *testing.T) {
 	}
 }
 
-// serve answers until its ctx ends, then returns nil.
+// serve answers until its ctx ends, then returns nil, and logs the shutdown.
 func TestServeShutsDown(t *testing.T) {
+	var logs syncBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +71,7 @@ func TestServeShutsDown(t *testing.T) {
 	go func() {
 		done <- serve(ctx, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "ok")
-		}))
+		}), logger)
 	}()
 	resp, err := http.Get("http://" + ln.Addr().String() + "/")
 	if err != nil {
@@ -80,6 +89,29 @@ func TestServeShutsDown(t *testing.T) {
 	if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
 		t.Fatal("still serving after shutdown")
 	}
+	for _, want := range []string{`msg="shutting down"`, `msg=stopped`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, logs.String())
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // A listener that fails makes serve return its error.
@@ -89,7 +121,7 @@ func TestServeReturnsServerError(t *testing.T) {
 		t.Fatal(err)
 	}
 	ln.Close()
-	if err := serve(context.Background(), ln, http.NotFoundHandler()); err == nil {
+	if err := serve(context.Background(), ln, http.NotFoundHandler(), slog.New(slog.DiscardHandler)); err == nil {
 		t.Fatal("serve on a closed listener = nil")
 	}
 }

@@ -10,7 +10,8 @@ import (
 // Defaults of Config.
 const (
 	DefaultReqTimeWindow = 5 * time.Minute
-	DefaultMaxBodyBytes  = 1 << 20 // 1 MiB
+	DefaultMaxBodyBytes  = 64 << 10 // 64 KiB: a request is a few hundred bytes
+	DefaultMaxInFlight   = 256
 	DefaultEngineTimeout = 20 * time.Second
 )
 
@@ -34,8 +35,14 @@ type Config struct {
 	NonceCapacity int
 
 	// MaxBodyBytes is the largest body read; a larger one is answered with
-	// HTTP 413 and code 10005. Default DefaultMaxBodyBytes.
+	// HTTP 413 and code 10005, at once when its Content-Length says so, else
+	// once that many bytes have been read. Default DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// MaxInFlight bounds the requests the Handler serves at once; one more
+	// is answered 10007 at once, before its body is read. With MaxBodyBytes
+	// it bounds the memory a burst of requests can take. Default
+	// DefaultMaxInFlight.
+	MaxInFlight int
 	// EngineTimeout bounds one engine call; default DefaultEngineTimeout. Keep
 	// it below the server's WriteTimeout so the answer can still be written.
 	EngineTimeout time.Duration
@@ -64,6 +71,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = DefaultMaxInFlight
+	}
 	if c.EngineTimeout == 0 {
 		c.EngineTimeout = DefaultEngineTimeout
 	}
@@ -77,8 +87,9 @@ func (c Config) withDefaults() Config {
 }
 
 // Validate returns an ErrInvalidRequest error naming the first problem: an
-// empty Secret, an unknown SignType, a negative duration, capacity or body
-// limit, or a NonceTTL shorter than twice ReqTimeWindow (defaults applied).
+// empty Secret, an unknown SignType, a negative duration, capacity, body
+// limit or in-flight bound, or a NonceTTL shorter than twice ReqTimeWindow
+// (defaults applied).
 func (c Config) Validate() error {
 	const op = "daxpay.Config.Validate"
 	bad := func(msg string) error { return paysync.Ef(op, paysync.ErrInvalidRequest, msg, nil) }
@@ -94,6 +105,8 @@ func (c Config) Validate() error {
 		return bad("NonceCapacity must not be negative")
 	case c.MaxBodyBytes < 0:
 		return bad("MaxBodyBytes must not be negative")
+	case c.MaxInFlight < 0:
+		return bad("MaxInFlight must not be negative")
 	case d.NonceTTL < 2*d.ReqTimeWindow:
 		return bad("NonceTTL must be at least twice ReqTimeWindow")
 	}

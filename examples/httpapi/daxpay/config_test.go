@@ -23,6 +23,8 @@ func TestConfigValidate(t *testing.T) {
 		{"negative engine timeout", Config{Secret: "s", EngineTimeout: -1}, false},
 		{"negative capacity", Config{Secret: "s", NonceCapacity: -1}, false},
 		{"negative body limit", Config{Secret: "s", MaxBodyBytes: -1}, false},
+		{"negative in-flight bound", Config{Secret: "s", MaxInFlight: -1}, false},
+		{"in-flight bound of one", Config{Secret: "s", MaxInFlight: 1}, true},
 		{"TTL shorter than two windows", Config{Secret: "s", NonceTTL: 9 * time.Minute}, false},
 		{"TTL exactly two windows", Config{Secret: "s", ReqTimeWindow: time.Minute, NonceTTL: 2 * time.Minute}, true},
 		{"window larger than the default TTL", Config{Secret: "s", ReqTimeWindow: 6 * time.Minute}, false},

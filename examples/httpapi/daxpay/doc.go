@@ -2,9 +2,12 @@
 // endpoints, POST /unipay/sync/pay and POST /unipay/sync/allocation, over an
 // Engine (in practice a *syncer.Syncer).
 //
-// It owns the wire only: decoding the JSON body, the DaxPay 2.0.x signature
-// rule (Signer), the reqTime window, the nonceStr replay cache (NonceCache),
-// the response envelope and the mapping of paysync errors to DaxPay codes.
+// It owns the wire only: decoding the JSON body in canonical form (so that
+// its signed string stands for one request: DecodeRequestObject), the DaxPay
+// 2.0.x signature rule (Signer), the reqTime window, the nonceStr replay
+// cache (NonceCache), the bounds on body size and requests in flight, the
+// response envelope, the mapping of paysync errors to DaxPay codes, and one
+// log line per request.
 // Everything about orders is the engine's business.
 //
 // The package is importable so that its tests and fuzz targets need no HTTP

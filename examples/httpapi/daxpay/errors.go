@@ -17,6 +17,10 @@ var (
 	// with top-level code 10006.
 	ErrNonceReplayed = &paysync.Error{Code: paysync.CodeInvalid, Message: "nonceStr 已使用，请勿重复请求"}
 
+	// ErrTooManyRequests: MaxInFlight requests are being served. Answered
+	// with top-level code 10007, before the body is read.
+	ErrTooManyRequests = &paysync.Error{Code: paysync.CodeBusy, Message: "请求过多，请稍后重试"}
+
 	// ErrNonceCacheFull: the replay cache holds its capacity of unexpired
 	// nonces, so a new one cannot be remembered. Answered with top-level code
 	// 10007 (retry later) rather than forgetting a nonce that could then be

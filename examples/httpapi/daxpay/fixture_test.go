@@ -23,15 +23,27 @@ type fakeEngine struct {
 	payReqs     []syncer.PayRequest
 	allocReqs   []syncer.AllocationRequest
 	noDeadlines int // calls whose ctx had no deadline
+
+	// With gate set, SyncPay tells entered that it was called, then waits
+	// for gate to close: a request held in flight.
+	gate    chan struct{}
+	entered chan struct{}
 }
 
 func (e *fakeEngine) SyncPay(ctx context.Context, req syncer.PayRequest) (syncer.PayOutcome, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	e.payReqs = append(e.payReqs, req)
 	if _, ok := ctx.Deadline(); !ok {
 		e.noDeadlines++
 	}
+	gate, entered := e.gate, e.entered
+	e.mu.Unlock()
+	if gate != nil {
+		entered <- struct{}{}
+		<-gate
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	return e.pay, e.payErr
 }
 

@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/syncer"
@@ -24,14 +26,15 @@ type Engine interface {
 	SyncAllocation(ctx context.Context, req syncer.AllocationRequest) (syncer.AllocationOutcome, error)
 }
 
-// Handler serves POST PayPath and POST AllocationPath; other methods get 405
-// and other paths 404, from net/http. Safe for concurrent use.
+// Handler serves POST PayPath and POST AllocationPath; another method on
+// either path gets 405, any other path 404. Every request is logged once
+// (see exchange). Safe for concurrent use.
 type Handler struct {
 	engine Engine
 	cfg    Config
 	signer Signer
 	nonces *NonceCache
-	mux    *http.ServeMux
+	slots  chan struct{} // one per request in flight, MaxInFlight in all
 }
 
 // NewHandler returns a Handler over engine. It returns an ErrInvalidRequest
@@ -44,116 +47,166 @@ func NewHandler(engine Engine, cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	h := &Handler{
+	return &Handler{
 		engine: engine,
 		cfg:    cfg,
 		signer: Signer{Type: cfg.SignType, Secret: cfg.Secret},
 		nonces: NewNonceCache(cfg.NonceTTL, cfg.NonceCapacity, cfg.Now),
-		mux:    http.NewServeMux(),
+		slots:  make(chan struct{}, cfg.MaxInFlight),
+	}, nil
+}
+
+// ServeHTTP routes to the two endpoints and logs the request once it is
+// answered. Paths are matched exactly, without net/http's cleaning
+// redirects, so that every request is answered, and logged, here.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	x := &exchange{ResponseWriter: w, start: time.Now()}
+	defer h.log(r, x)
+	switch {
+	case r.URL.Path != PayPath && r.URL.Path != AllocationPath:
+		http.NotFound(x, r)
+	case r.Method != http.MethodPost:
+		x.Header().Set("Allow", http.MethodPost)
+		http.Error(x, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	case r.URL.Path == PayPath:
+		h.syncPay(x, r)
+	default:
+		h.syncAllocation(x, r)
 	}
-	h.mux.HandleFunc("POST "+PayPath, h.SyncPay)
-	h.mux.HandleFunc("POST "+AllocationPath, h.SyncAllocation)
-	return h, nil
 }
 
-// ServeHTTP routes to SyncPay and SyncAllocation.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
-
-// SyncPay serves POST /unipay/sync/pay. The request passes, in DaxPay's
-// order: body size (413, 10005), JSON (10005), fields (10006), sign (20052),
-// reqTime window (10006), nonce (10006; 10007 when the cache is full), then
-// the engine; see replyError for how its errors are answered.
-func (h *Handler) SyncPay(w http.ResponseWriter, r *http.Request) {
-	h.serve(w, r, func(body []byte) (Common, engineCall, error) {
+// syncPay serves POST /unipay/sync/pay through serve.
+func (h *Handler) syncPay(x *exchange, r *http.Request) {
+	h.serve(x, r, func(body []byte) (request, error) {
 		p, err := DecodePay(body, h.cfg.Location)
-		return p.Common, func(ctx context.Context, trace string) (Data, error) {
-			res, err := h.engine.SyncPay(ctx, syncer.PayRequest{
-				OrderNo: p.OrderNo, BizOrderNo: p.BizOrderNo, ClientIP: p.ClientIP, Source: paysync.SourceAPI,
-			})
-			if err != nil {
-				return Data{}, err
-			}
-			if len(res.Anomalies) > 0 {
-				h.cfg.Logger.Warn("pay sync found anomalies", "traceId", trace,
-					"orderNo", p.OrderNo, "bizOrderNo", p.BizOrderNo, "anomalies", res.Anomalies)
-			}
-			return Data{Code: DataOK, OrderStatus: string(res.OrderStatus), Adjust: &res.Adjusted}, nil
-		}, err
+		if err != nil {
+			return request{}, err
+		}
+		return request{Common: p.Common, numbers: numbers("orderNo", p.OrderNo, "bizOrderNo", p.BizOrderNo),
+			sync: func(ctx context.Context) (Data, []paysync.AnomalyCode, error) {
+				res, err := h.engine.SyncPay(ctx, syncer.PayRequest{
+					OrderNo: p.OrderNo, BizOrderNo: p.BizOrderNo, ClientIP: p.ClientIP, Source: paysync.SourceAPI,
+				})
+				if err != nil {
+					return Data{}, nil, err
+				}
+				return Data{Code: DataOK, OrderStatus: string(res.OrderStatus), Adjust: &res.Adjusted}, res.Anomalies, nil
+			}}, nil
 	})
 }
 
-// SyncAllocation serves POST /unipay/sync/allocation, checked like SyncPay.
-func (h *Handler) SyncAllocation(w http.ResponseWriter, r *http.Request) {
-	h.serve(w, r, func(body []byte) (Common, engineCall, error) {
+// syncAllocation serves POST /unipay/sync/allocation through serve.
+func (h *Handler) syncAllocation(x *exchange, r *http.Request) {
+	h.serve(x, r, func(body []byte) (request, error) {
 		p, err := DecodeAllocation(body, h.cfg.Location)
-		return p.Common, func(ctx context.Context, trace string) (Data, error) {
-			res, err := h.engine.SyncAllocation(ctx, syncer.AllocationRequest{
-				AllocationNo: p.AllocationNo, BizAllocationNo: p.BizAllocationNo, ClientIP: p.ClientIP,
-				Source: paysync.SourceAPI,
-			})
-			if err != nil {
-				return Data{}, err
-			}
-			if len(res.Anomalies) > 0 {
-				h.cfg.Logger.Warn("allocation sync found anomalies", "traceId", trace,
-					"allocationNo", p.AllocationNo, "bizAllocationNo", p.BizAllocationNo, "anomalies", res.Anomalies)
-			}
-			return Data{Code: DataOK, Status: string(res.Status), Result: string(res.Result), Adjust: &res.Adjusted}, nil
-		}, err
+		if err != nil {
+			return request{}, err
+		}
+		return request{Common: p.Common,
+			numbers: numbers("allocationNo", p.AllocationNo, "bizAllocationNo", p.BizAllocationNo),
+			sync: func(ctx context.Context) (Data, []paysync.AnomalyCode, error) {
+				res, err := h.engine.SyncAllocation(ctx, syncer.AllocationRequest{
+					AllocationNo: p.AllocationNo, BizAllocationNo: p.BizAllocationNo, ClientIP: p.ClientIP,
+					Source: paysync.SourceAPI,
+				})
+				if err != nil {
+					return Data{}, nil, err
+				}
+				return Data{Code: DataOK, Status: string(res.Status), Result: string(res.Result), Adjust: &res.Adjusted},
+					res.Anomalies, nil
+			}}, nil
 	})
 }
 
-// engineCall asks the engine for one decoded request and returns the data
-// to answer with.
-type engineCall func(ctx context.Context, trace string) (Data, error)
+// request is a decoded body: its common fields, the order numbers it asks
+// for (slog attributes, for the log line), and the engine call serving it.
+type request struct {
+	Common
+	numbers []slog.Attr
+	sync    func(ctx context.Context) (Data, []paysync.AnomalyCode, error)
+}
 
-// serve is the pipeline both endpoints share: read the body, decode it
-// (decode returns the common fields, the engine call, and the decoding
-// error), admit it (sign, reqTime, nonce), call the engine within
-// EngineTimeout, and answer.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, decode func([]byte) (Common, engineCall, error)) {
-	trace := rand.Text()
-	body, ok := h.read(w, r, trace)
+// numbers returns the non-empty numbers of a request as slog attributes.
+func numbers(name, no, bizName, bizNo string) []slog.Attr {
+	var a []slog.Attr
+	if no != "" {
+		a = append(a, slog.String(name, no))
+	}
+	if bizNo != "" {
+		a = append(a, slog.String(bizName, bizNo))
+	}
+	return a
+}
+
+// serve is the pipeline both endpoints share. A request passes, in order: a
+// free slot (10007), the body size (413, 10005), decoding — one flat JSON
+// object (10005) in canonical form with valid fields (10006) — the sign
+// (20052), the reqTime window (10006), the nonce (10006; 10007 when the
+// cache is full); then the engine, within EngineTimeout, whose errors
+// replyError maps. Nothing before the sign check digests or sorts, and
+// nothing before the slot reads the body.
+func (h *Handler) serve(x *exchange, r *http.Request, decode func([]byte) (request, error)) {
+	x.trace = rand.Text()
+	select {
+	case h.slots <- struct{}{}:
+		defer func() { <-h.slots }()
+	default:
+		h.replyError(x, paysync.E("daxpay.Handler", ErrTooManyRequests, nil))
+		return
+	}
+	body, ok := h.read(x, r)
 	if !ok {
 		return
 	}
-	common, call, err := decode(body)
+	req, err := decode(body)
 	if err == nil {
-		err = h.admit(common)
+		x.numbers = req.numbers
+		err = h.admit(req.Common)
 	}
 	if err != nil {
-		h.replyError(w, r, trace, err)
+		h.replyError(x, err)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.cfg.EngineTimeout)
 	defer cancel()
-	data, err := call(ctx, trace)
+	data, anomalies, err := req.sync(ctx)
+	x.anomalies = anomalies
 	if err != nil {
-		h.replyError(w, r, trace, err)
+		h.replyError(x, err)
 		return
 	}
-	h.replyData(w, r, trace, data)
+	h.replyData(x, data)
 }
 
-// read returns the body, or answers 413 / 10005 itself and returns false.
-func (h *Handler) read(w http.ResponseWriter, r *http.Request, trace string) ([]byte, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
+// read returns the body, or answers 413 / 10005 itself and returns false. A
+// body whose Content-Length is over MaxBodyBytes is refused unread; one of
+// unknown length is read up to the limit and no further.
+func (h *Handler) read(x *exchange, r *http.Request) ([]byte, bool) {
+	tooBig := func() ([]byte, bool) {
+		h.write(x, http.StatusRequestEntityTooLarge, Envelope{Code: CodeMalformed, Msg: "请求体超过上限"})
+		return nil, false
+	}
+	if r.ContentLength > h.cfg.MaxBodyBytes {
+		return tooBig()
+	}
+	// The server's own writer, so that it learns to close the connection.
+	body, err := io.ReadAll(http.MaxBytesReader(x.ResponseWriter, r.Body, h.cfg.MaxBodyBytes))
 	if err == nil {
 		return body, true
 	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		h.write(w, r, http.StatusRequestEntityTooLarge, Envelope{
-			Code: CodeMalformed, Msg: "请求体超过上限", TraceID: trace})
-		return nil, false
+	var maxBytes *http.MaxBytesError
+	if errors.As(err, &maxBytes) {
+		return tooBig()
 	}
-	h.write(w, r, http.StatusBadRequest, Envelope{Code: CodeMalformed, Msg: "请求体读取失败", TraceID: trace})
+	h.write(x, http.StatusBadRequest, Envelope{Code: CodeMalformed, Msg: "请求体读取失败"})
 	return nil, false
 }
 
 // admit checks what needs the secret, the clock or memory: the sign, then
 // reqTime, then the nonce — last, so that neither an unsigned request nor a
-// stale one can use up a nonce.
+// stale one can use up a nonce. The nonce is remembered as the signature
+// covers it (c.Fields), which canonical form makes the text the client sent;
+// a request without one is bounded by the reqTime window alone.
 func (h *Handler) admit(c Common) error {
 	const op = "daxpay.Handler.admit"
 	if c.Sign == "" || !h.signer.Verify(c.Fields, c.Sign) {
@@ -162,68 +215,66 @@ func (h *Handler) admit(c Common) error {
 	if err := checkReqTime(h.cfg.Now(), c.ReqTime, h.cfg.ReqTimeWindow); err != nil {
 		return err
 	}
-	if c.NonceStr == "" { // optional in the seed; without it only the window limits replays
+	nonce := c.Fields["nonceStr"]
+	if nonce == "" { // optional in the seed
 		return nil
 	}
-	return h.nonces.Add(c.NonceStr)
+	return h.nonces.Add(nonce)
 }
 
 // replyError answers err: ErrMalformed → 10005, ErrSignature → 20052, other
-// invalid → 10006, busy → 10007, all with no data; every other code
-// (not_found, state, unavailable, conflict, internal) is a business failure,
-// data.code 1 with the error's message, as DaxPay wraps its PayFailureException.
-func (h *Handler) replyError(w http.ResponseWriter, r *http.Request, trace string, err error) {
+// invalid → 10006, busy and conflict → 10007, all with no data; not_found,
+// state, unavailable, canceled and internal (also any error that is not
+// paysync's) are business failures, data.code 1 with the error's message, as
+// DaxPay wraps its PayFailureException. An internal error is kept for the
+// log line.
+func (h *Handler) replyError(x *exchange, err error) {
 	top := func(code int) {
-		h.write(w, r, http.StatusOK, Envelope{Code: code, Msg: paysync.ErrorMessage(err), TraceID: trace})
+		h.write(x, http.StatusOK, Envelope{Code: code, Msg: paysync.ErrorMessage(err)})
 	}
-	switch {
+	switch code := paysync.ErrorCode(err); {
 	case errors.Is(err, ErrMalformed):
 		top(CodeMalformed)
 	case errors.Is(err, ErrSignature):
 		top(CodeSignFailed)
-	case paysync.ErrorCode(err) == paysync.CodeInvalid:
+	case code == paysync.CodeInvalid:
 		top(CodeInvalid)
-	case paysync.ErrorCode(err) == paysync.CodeBusy:
+	case code == paysync.CodeBusy, code == paysync.CodeConflict:
 		top(CodeBusy)
 	default:
-		if paysync.ErrorCode(err) == paysync.CodeInternal {
-			h.cfg.Logger.Error("sync failed", "traceId", trace, "path", r.URL.Path, "err", err)
+		if code != paysync.CodeNotFound && code != paysync.CodeState &&
+			code != paysync.CodeUnavailable && code != paysync.CodeCanceled {
+			x.err = err
 		}
-		h.replyData(w, r, trace, Data{Code: DataFailed, Msg: paysync.ErrorMessage(err)})
+		h.replyData(x, Data{Code: DataFailed, Msg: paysync.ErrorMessage(err)})
 	}
 }
 
 // replyData signs d and answers it in a success envelope.
-func (h *Handler) replyData(w http.ResponseWriter, r *http.Request, trace string, d Data) {
+func (h *Handler) replyData(x *exchange, d Data) {
 	d.ResTime = h.cfg.Now().Unix()
 	d, err := h.signer.SignData(d)
 	if err != nil { // unreachable: Validate checked the sign type
-		h.cfg.Logger.Error("signing the answer failed", "traceId", trace, "err", err)
-		h.write(w, r, http.StatusInternalServerError, Envelope{Code: 10001, Msg: "系统错误", TraceID: trace})
+		x.err = err
+		h.write(x, http.StatusInternalServerError, Envelope{Code: 10001, Msg: "系统错误"})
 		return
 	}
-	h.write(w, r, http.StatusOK, Envelope{Code: CodeOK, Msg: "success", Data: &d, TraceID: trace})
+	h.write(x, http.StatusOK, Envelope{Code: CodeOK, Msg: "success", Data: &d})
 }
 
-func (h *Handler) write(w http.ResponseWriter, r *http.Request, status int, e Envelope) {
+// write answers e, with the request's trace id, and notes it for the log.
+func (h *Handler) write(x *exchange, status int, e Envelope) {
+	e.TraceID = x.trace
+	x.envelope = &e
 	b, err := marshal(e)
 	if err != nil { // unreachable: an Envelope always encodes
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		http.Error(x, "internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("X-Trace-Id", e.TraceID)
-	w.WriteHeader(status)
-	if _, err := w.Write(b); err != nil {
-		h.cfg.Logger.Debug("writing the answer failed", "traceId", e.TraceID, "err", err)
+	x.Header().Set("Content-Type", "application/json; charset=utf-8")
+	x.Header().Set("X-Trace-Id", e.TraceID)
+	x.WriteHeader(status)
+	if _, err := x.Write(b); err != nil {
+		x.writeErr = err
 	}
-	h.cfg.Logger.Info("answered", "traceId", e.TraceID, "path", r.URL.Path,
-		"status", status, "code", e.Code, "msg", e.Msg, "data", dataCode(e.Data))
-}
-
-func dataCode(d *Data) any {
-	if d == nil {
-		return nil
-	}
-	return d.Code
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -113,7 +114,9 @@ func TestEngineErrors(t *testing.T) {
 		{name: "state", err: paysync.E("syncer.SyncPay", paysync.ErrOrderNotStarted, nil), msg: "order not sent to a channel yet"},
 		{name: "unavailable", err: paysync.E("syncer.SyncPay", paysync.ErrChannelUnavailable, context.DeadlineExceeded), msg: "channel unavailable"},
 		{name: "unsupported", err: paysync.E("syncer.SyncAllocation", paysync.ErrUnsupported, nil), msg: "channel does not support this operation"},
-		{name: "conflict", err: paysync.E("syncer.SyncPay", paysync.ErrVersionConflict, nil), msg: "version conflict"},
+		{name: "conflict", err: paysync.E("syncer.SyncPay", paysync.ErrVersionConflict, nil), top: CodeBusy, msg: "version conflict"},
+		{name: "canceled", err: paysync.E("syncer.SyncPay", paysync.ErrCanceled, context.Canceled), msg: "canceled"},
+		{name: "canceled at the deadline", err: paysync.E("syncer.SyncAllocation", paysync.ErrCanceled, context.DeadlineExceeded), msg: "canceled"},
 		{name: "internal", err: paysync.E("syncer.SyncPay", paysync.ErrInternal, errors.New("disk full")), msg: "internal error"},
 		{name: "not a paysync error", err: errors.New("boom"), msg: "internal error"},
 		{name: "wrapped", err: fmt.Errorf("host: %w", paysync.E("syncer.SyncPay", paysync.ErrSyncInProgress, nil)), top: CodeBusy, msg: "sync in progress"},
@@ -154,7 +157,6 @@ func TestSignFailures(t *testing.T) {
 		{"null", strings.Replace(vectorPay, `}`, `,"sign":null}`, 1)},
 		{"empty", strings.Replace(vectorPay, `}`, `,"sign":""}`, 1)},
 		{"number", strings.Replace(vectorPay, `}`, `,"sign":1}`, 1)},
-		{"object", strings.Replace(vectorPay, `}`, `,"sign":{}}`, 1)},
 		{"upper-case hex", strings.Replace(signed, vectors[0].hmac, strings.ToUpper(vectors[0].hmac), 1)},
 		{"field changed after signing", strings.Replace(signed, "P0001", "P0002", 1)},
 		{"field added after signing", strings.Replace(signed, `{`, `{"orderNo":"1001",`, 1)},
@@ -184,7 +186,7 @@ func TestNullsAndUnknownFields(t *testing.T) {
 	f.wantData(r, DataOK, "")
 
 	f = newFixture(t, nil)
-	r = f.post(PayPath, f.sign(`{"bizOrderNo":"P0001","reqTime":1715500231,"extra":{"b":[1,"<&>"],"a":true},"n":1.50,"Foo":"bar"}`))
+	r = f.post(PayPath, f.sign(`{"bizOrderNo":"P0001","reqTime":1715500231,"extra":true,"n":1.50,"Foo":"bar <支付>"}`))
 	f.wantData(r, DataOK, "")
 	want := syncer.PayRequest{BizOrderNo: "P0001", Source: paysync.SourceAPI}
 	if f.eng.payReqs[0] != want {
@@ -286,7 +288,7 @@ func TestNonceCacheFullAnswersBusy(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
-	// The default limit is 1 MiB: one byte more is refused with 413.
+	// The default limit is 64 KiB: one byte more is refused with 413.
 	f := newFixture(t, nil)
 	pad := strings.Repeat("x", DefaultMaxBodyBytes)
 	r := f.post(PayPath, `{"orderNo":"1","pad":"`+pad+`","reqTime":1715500231}`)
@@ -342,13 +344,13 @@ func TestInvalidFields(t *testing.T) {
 	}
 }
 
-// Signed values with &<> and Chinese, sent raw or \u-escaped: the sign is
+// Signed values with <> and Chinese, sent raw or \u-escaped: the sign is
 // over the decoded text, and the engine gets that text.
 func TestSpecialCharacters(t *testing.T) {
-	const want = `P&<>=支付"x\`
+	const want = `P<>支付 %+'`
 	for _, body := range []string{
-		`{"bizOrderNo":"P&<>=支付\"x\\","reqTime":1715500231}`,
-		`{"bizOrderNo":"P\u0026\u003c\u003e\u003d\u652f\u4ed8\"x\\","reqTime":1715500231}`,
+		`{"bizOrderNo":"P<>支付 %+'","reqTime":1715500231}`,
+		`{"bizOrderNo":"P\u003c\u003e\u652f\u4ed8\u0020%+'","reqTime":1715500231}`,
 	} {
 		f := newFixture(t, nil)
 		fields := Fields{"bizOrderNo": want, "reqTime": "1715500231"}
@@ -358,6 +360,41 @@ func TestSpecialCharacters(t *testing.T) {
 		if got := f.eng.payReqs[0].BizOrderNo; got != want {
 			t.Fatalf("engine got %q, want %q", got, want)
 		}
+	}
+}
+
+// A body not in canonical form is refused before the sign is checked: a
+// correctly signed one with " \ & = or a control character in a value, a
+// name outside [A-Za-z][A-Za-z0-9_]{0,63}, or 33 fields gets 10006; one with
+// an object or array value 10005. The engine is not called.
+func TestNotCanonical(t *testing.T) {
+	many := strings.TrimSuffix(fieldsBody(31), "}") + `,"orderNo":"1","reqTime":1715500231}`
+	tests := []struct {
+		name, body string
+		code       int
+	}{
+		{"& in a value", `{"bizOrderNo":"P&1","reqTime":1715500231}`, CodeInvalid},
+		{"escaped = in a value", `{"bizOrderNo":"P\u003d1","reqTime":1715500231}`, CodeInvalid},
+		{`" in a value`, `{"bizOrderNo":"P\"1","reqTime":1715500231}`, CodeInvalid},
+		{`\ in a value`, `{"bizOrderNo":"P\\1","reqTime":1715500231}`, CodeInvalid},
+		{"newline in a value", `{"bizOrderNo":"P\n1","reqTime":1715500231}`, CodeInvalid},
+		{"name with a dash", `{"bizOrderNo":"P1","x-y":"1","reqTime":1715500231}`, CodeInvalid},
+		{"33 fields", many, CodeInvalid},
+		{"object value", `{"bizOrderNo":"P1","extra":{"a":1},"reqTime":1715500231}`, CodeMalformed},
+		{"array value", `{"bizOrderNo":"P1","extra":[1],"reqTime":1715500231}`, CodeMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, nil)
+			// SignBody signs any object: the client side does not police.
+			r := f.post(PayPath, f.sign(tt.body))
+			if r.status != http.StatusOK || r.env.Code != tt.code || r.env.Data != nil {
+				t.Fatalf("got %d %s, want code %d", r.status, r.raw, tt.code)
+			}
+			if f.eng.calls() != 0 {
+				t.Fatal("engine called")
+			}
+		})
 	}
 }
 
@@ -397,11 +434,16 @@ func TestAnswerNotHTMLEscaped(t *testing.T) {
 
 func TestRoutes(t *testing.T) {
 	f := newFixture(t, nil)
-	if r := f.do(httptest.NewRequest(http.MethodGet, PayPath, nil)); r.status != http.StatusMethodNotAllowed {
-		t.Fatalf("GET: %d", r.status)
+	for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPut} {
+		r := f.do(httptest.NewRequest(method, PayPath, nil))
+		if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != http.MethodPost {
+			t.Fatalf("%s: %d, Allow %q", method, r.status, r.header.Get("Allow"))
+		}
 	}
-	if r := f.post("/unipay/sync/refund", f.sign(vectorPay)); r.status != http.StatusNotFound {
-		t.Fatalf("unknown path: %d", r.status)
+	for _, path := range []string{"/unipay/sync/refund", "//unipay/sync/pay", PayPath + "/", "/"} {
+		if r := f.post(path, f.sign(vectorPay)); r.status != http.StatusNotFound {
+			t.Fatalf("%s: %d", path, r.status)
+		}
 	}
 	if f.eng.calls() != 0 {
 		t.Fatal("engine called")
@@ -449,5 +491,52 @@ func TestSeedFailureAnswer(t *testing.T) {
 	want := `"data":{"code":1,"msg":"支付订单不存在","resTime":1715499295,"sign":"48145bb659db3a337ecbba4e46d3b57b5da6ef8006c1342ebbc9320d619bbad4"}`
 	if !strings.Contains(string(r.raw), want) {
 		t.Fatalf("answer = %s", r.raw)
+	}
+}
+
+// Past MaxInFlight requests being served, one more is answered 10007 at
+// once, its body unread and the engine not called; a freed slot serves again.
+func TestMaxInFlight(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.MaxInFlight = 1 })
+	f.eng.gate, f.eng.entered = make(chan struct{}), make(chan struct{}, 2)
+	first := make(chan response, 1)
+	go func() { first <- f.post(PayPath, f.sign(`{"orderNo":"1","nonceStr":"a","reqTime":1715500231}`)) }()
+	<-f.eng.entered // the first request holds the only slot
+
+	body := &countingReader{r: strings.NewReader(f.sign(`{"orderNo":"2","nonceStr":"b","reqTime":1715500231}`))}
+	f.wantTop(f.do(httptest.NewRequest(http.MethodPost, PayPath, body)), CodeBusy, "请求过多，请稍后重试")
+	if body.n != 0 || f.eng.calls() != 1 {
+		t.Fatalf("the refused request: %d bytes read, engine calls = %d", body.n, f.eng.calls())
+	}
+
+	close(f.eng.gate)
+	f.wantData(<-first, DataOK, "")
+	f.wantData(f.post(PayPath, f.sign(`{"orderNo":"2","nonceStr":"b","reqTime":1715500231}`)), DataOK, "")
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// A body whose Content-Length is over the limit is refused unread.
+func TestBodyLimitByContentLength(t *testing.T) {
+	f := newFixture(t, nil)
+	body := &countingReader{r: strings.NewReader(f.sign(`{"orderNo":"1","reqTime":1715500231}`))}
+	req := httptest.NewRequest(http.MethodPost, PayPath, body)
+	req.ContentLength = DefaultMaxBodyBytes + 1
+	r := f.do(req)
+	if r.status != http.StatusRequestEntityTooLarge || r.env.Code != CodeMalformed || r.env.Msg != "请求体超过上限" {
+		t.Fatalf("got %d %s", r.status, r.raw)
+	}
+	if body.n != 0 || f.eng.calls() != 0 {
+		t.Fatalf("%d bytes read, engine calls = %d", body.n, f.eng.calls())
 	}
 }

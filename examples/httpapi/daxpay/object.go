@@ -27,8 +27,16 @@ type Object struct {
 // ErrMalformed error when body is not valid UTF-8, is not a JSON object,
 // has anything but white space after it, or repeats a key (two parsers could
 // disagree on which of two values counts, the signer and the server among
-// them).
+// them). It takes any object; a request must also be in canonical form (see
+// DecodeRequestObject).
 func DecodeObject(body []byte) (Object, error) {
+	return decodeObject(body, false)
+}
+
+// decodeObject is DecodeObject; with canonical, each field must also follow
+// the canonical-form rules as it is read, and the first that does not ends
+// the decoding (see DecodeRequestObject).
+func decodeObject(body []byte, canonical bool) (Object, error) {
 	const op = "daxpay.DecodeObject"
 	malformed := func(msg string, cause error) (Object, error) {
 		return Object{}, paysync.Ef(op, ErrMalformed, "请求体无法解析: "+msg, cause)
@@ -55,6 +63,11 @@ func DecodeObject(body []byte) (Object, error) {
 		if !ok {
 			return malformed("bad key", nil)
 		}
+		if canonical {
+			if err := checkKey(len(o.keys)+1, key); err != nil {
+				return Object{}, err
+			}
+		}
 		if _, dup := o.raw[key]; dup {
 			return malformed("duplicate key "+key, nil)
 		}
@@ -62,8 +75,14 @@ func DecodeObject(body []byte) (Object, error) {
 		if err := dec.Decode(&v); err != nil {
 			return malformed("bad value of "+key, err)
 		}
+		v = bytes.TrimSpace(v)
+		if canonical {
+			if err := checkValue(key, v); err != nil {
+				return Object{}, err
+			}
+		}
 		o.keys = append(o.keys, key)
-		o.raw[key] = bytes.TrimSpace(v)
+		o.raw[key] = v
 	}
 	if _, err := dec.Token(); err != nil { // the closing brace
 		return malformed("unterminated object", err)

@@ -3,6 +3,7 @@ package daxpay
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"time"
 
@@ -16,9 +17,16 @@ const DateTimeLayout = "2006-01-02 15:04:05"
 // unless configured: UTC+8, DaxPay's home (China has no daylight saving).
 func DefaultLocation() *time.Location { return time.FixedZone("UTC+8", 8*60*60) }
 
+// maxEpoch bounds the epoch seconds of a reqTime either way. time.Unix wraps
+// past about 2^63 − 2^36 seconds (a reqTime near 2^63 became a date in the
+// past, "expired"); any second beyond 2^62, 146 billion years away, is as far
+// out of the window as the next, so one past it is read as 2^62.
+const maxEpoch = 1 << 62
+
 // parseReqTime reads reqTime: a JSON integer or a string of ASCII digits
-// (epoch seconds), or a string in DateTimeLayout read in loc. Anything else
-// is an ErrInvalidRequest error.
+// (epoch seconds; beyond ±maxEpoch, even beyond int64, read as ±maxEpoch), or
+// a string in DateTimeLayout read in loc. Anything else is an
+// ErrInvalidRequest error.
 func parseReqTime(raw json.RawMessage, loc *time.Location) (time.Time, error) {
 	bad := func(cause error) (time.Time, error) {
 		return time.Time{}, paysync.Ef("daxpay.parseReqTime", paysync.ErrInvalidRequest,
@@ -31,11 +39,12 @@ func parseReqTime(raw json.RawMessage, loc *time.Location) (time.Time, error) {
 	s, _ := text(raw)
 	if raw[0] != '"' || digits(s) {
 		// strconv rejects fractions and exponents: reqTime is whole seconds.
+		// On ErrRange, n is the int64 bound of the same sign.
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
 			return bad(err)
 		}
-		return time.Unix(n, 0), nil
+		return time.Unix(min(max(n, -maxEpoch), maxEpoch), 0), nil
 	}
 	t, err := time.ParseInLocation(DateTimeLayout, s, loc)
 	if err != nil {

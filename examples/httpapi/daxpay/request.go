@@ -50,12 +50,13 @@ type AllocationParams struct {
 
 // DecodePay decodes a pay sync body; datetime reqTimes are read in loc (nil
 // means DefaultLocation). It returns an ErrMalformed error when the body is
-// not one JSON object, and an ErrInvalidRequest error when a field is of the
-// wrong type, too long, not an IP address, when reqTime is missing or
-// unreadable, or when orderNo and bizOrderNo are both empty. Unknown fields
-// are ignored, but signed.
+// not one flat JSON object, and an ErrInvalidRequest error when the body is
+// not in canonical form (DecodeRequestObject), when a field is of the wrong
+// type, too long, not an IP address, when reqTime is missing or unreadable,
+// or when orderNo and bizOrderNo are both empty. Unknown fields are ignored,
+// but signed.
 func DecodePay(body []byte, loc *time.Location) (PayParams, error) {
-	o, err := DecodeObject(body)
+	o, err := DecodeRequestObject(body)
 	if err != nil {
 		return PayParams{}, err
 	}
@@ -71,12 +72,13 @@ func DecodePay(body []byte, loc *time.Location) (PayParams, error) {
 	return p, r.err
 }
 
-// DecodeAllocation decodes an allocation sync body, like DecodePay. It also
+// DecodeAllocation decodes an allocation sync body, and refuses it, like
+// DecodePay. It also
 // accepts allocNo and bizAllocNo (the DaxPay 2.0.8 SDK's names); a name and
 // its alias giving two different non-empty values is an ErrInvalidRequest
 // error, as is both numbers being empty.
 func DecodeAllocation(body []byte, loc *time.Location) (AllocationParams, error) {
-	o, err := DecodeObject(body)
+	o, err := DecodeRequestObject(body)
 	if err != nil {
 		return AllocationParams{}, err
 	}

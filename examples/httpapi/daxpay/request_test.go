@@ -33,8 +33,14 @@ func TestDecodePay(t *testing.T) {
 			want: PayParams{Common: Common{Sign: "123", ReqTime: time.Unix(1, 0)}, OrderNo: "1"}},
 		{name: "limits reached", body: `{"appId":"` + long(32) + `","nonceStr":"` + long(32) + `","orderNo":"` + long(32) + `","bizOrderNo":"` + han + `","reqTime":1}`,
 			want: PayParams{Common: Common{AppID: long(32), NonceStr: long(32), ReqTime: time.Unix(1, 0)}, OrderNo: long(32), BizOrderNo: han}},
-		{name: "signed text with &<> and Chinese", body: `{"bizOrderNo":"P\u0026<>&支付=1","reqTime":1}`,
-			want: PayParams{Common: Common{ReqTime: time.Unix(1, 0)}, BizOrderNo: "P&<>&支付=1"}},
+		{name: "signed text with <> and Chinese", body: `{"bizOrderNo":"P\u003c<>支付1","reqTime":1}`,
+			want: PayParams{Common: Common{ReqTime: time.Unix(1, 0)}, BizOrderNo: "P<<>支付1"}},
+		{name: "reqTime past int64 is far ahead", body: `{"orderNo":"1","reqTime":99999999999999999999}`,
+			want: PayParams{Common: Common{ReqTime: time.Unix(maxEpoch, 0)}, OrderNo: "1"}},
+		{name: "reqTime near 2^63 is far ahead", body: `{"orderNo":"1","reqTime":"9223372036854775807"}`,
+			want: PayParams{Common: Common{ReqTime: time.Unix(maxEpoch, 0)}, OrderNo: "1"}},
+		{name: "reqTime before -2^63 is far behind", body: `{"orderNo":"1","reqTime":-99999999999999999999}`,
+			want: PayParams{Common: Common{ReqTime: time.Unix(-maxEpoch, 0)}, OrderNo: "1"}},
 
 		{name: "no numbers", body: `{"reqTime":1}`, wantErr: "orderNo and bizOrderNo cannot both be empty"},
 		{name: "empty numbers", body: `{"orderNo":"","bizOrderNo":"","reqTime":1}`, wantErr: "orderNo and bizOrderNo cannot both be empty"},
@@ -53,11 +59,11 @@ func TestDecodePay(t *testing.T) {
 		{name: "reqTime fraction", body: `{"orderNo":"1","reqTime":1.5}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
 		{name: "reqTime exponent", body: `{"orderNo":"1","reqTime":1e9}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
 		{name: "reqTime bool", body: `{"orderNo":"1","reqTime":true}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
-		{name: "reqTime object", body: `{"orderNo":"1","reqTime":{}}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
 		{name: "reqTime ISO", body: `{"orderNo":"1","reqTime":"2024-05-12T15:50:31"}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
 		{name: "reqTime with fraction", body: `{"orderNo":"1","reqTime":"2024-05-12 15:50:31.5"}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
 		{name: "reqTime one-digit hour", body: `{"orderNo":"1","reqTime":"2024-05-12 5:50:31"}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
-		{name: "reqTime overflow", body: `{"orderNo":"1","reqTime":99999999999999999999}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
+		{name: "reqTime exponent past int64", body: `{"orderNo":"1","reqTime":1e400}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
+		{name: "orderNo with &", body: `{"orderNo":"1&x","reqTime":1}`, wantErr: `orderNo holds a character the signature cannot bind (" \ & = or a control character)`},
 		{name: "reqTime empty string", body: `{"orderNo":"1","reqTime":""}`, wantErr: "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
 	}
 	for _, tt := range tests {
@@ -82,8 +88,10 @@ func TestDecodePay(t *testing.T) {
 			}
 		})
 	}
-	if _, err := DecodePay([]byte(`{"orderNo":"1","reqTime":1`), nil); !errors.Is(err, ErrMalformed) {
-		t.Fatalf("unterminated body: err = %v, want ErrMalformed", err)
+	for _, body := range []string{`{"orderNo":"1","reqTime":1`, `{"orderNo":"1","reqTime":{}}`} {
+		if _, err := DecodePay([]byte(body), nil); !errors.Is(err, ErrMalformed) {
+			t.Fatalf("%s: err = %v, want ErrMalformed", body, err)
+		}
 	}
 }
 
@@ -149,7 +157,8 @@ func TestCheckReqTime(t *testing.T) {
 		{"one second too old", now.Add(-w - time.Second), "请求已过期，请重新发送！"},
 		{"one second too far ahead", now.Add(w + time.Second), "请求时间晚于服务器接收到的时间，请检查"},
 		{"epoch zero", time.Unix(0, 0), "请求已过期，请重新发送！"},
-		{"far future", time.Unix(1<<62, 0), "请求时间晚于服务器接收到的时间，请检查"},
+		{"far future", time.Unix(maxEpoch, 0), "请求时间晚于服务器接收到的时间，请检查"},
+		{"far past", time.Unix(-maxEpoch, 0), "请求已过期，请重新发送！"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
-// Package daxpay speaks the DaxPay 2.0.x gateway dialect of the two sync
-// endpoints, POST /unipay/sync/pay and POST /unipay/sync/allocation, over an
-// Engine (in practice a *syncer.Syncer).
+// Package daxpay speaks the DaxPay 2.0.x gateway dialect of the sync
+// endpoints — POST /unipay/sync/pay, /unipay/sync/allocation,
+// /unipay/sync/refund and /unipay/sync/transfer — over an Engine (in
+// practice a *syncer.Syncer).
 //
 // It owns the wire only: decoding the JSON body in canonical form (so that
 // its signed string stands for one request: DecodeRequestObject), the DaxPay

@@ -20,8 +20,14 @@ type fakeEngine struct {
 	payErr      error
 	alloc       syncer.AllocationOutcome
 	allocErr    error
+	refund      syncer.RefundOutcome
+	refundErr   error
+	transfer    syncer.TransferOutcome
+	transferErr error
 	payReqs     []syncer.PayRequest
 	allocReqs   []syncer.AllocationRequest
+	refundReqs  []syncer.RefundRequest
+	transReqs   []syncer.TransferRequest
 	noDeadlines int // calls whose ctx had no deadline
 
 	// With gate set, SyncPay tells entered that it was called, then waits
@@ -57,10 +63,37 @@ func (e *fakeEngine) SyncAllocation(ctx context.Context, req syncer.AllocationRe
 	return e.alloc, e.allocErr
 }
 
+func (e *fakeEngine) SyncRefund(ctx context.Context, req syncer.RefundRequest) (syncer.RefundOutcome, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.refundReqs = append(e.refundReqs, req)
+	if _, ok := ctx.Deadline(); !ok {
+		e.noDeadlines++
+	}
+	return e.refund, e.refundErr
+}
+
+func (e *fakeEngine) SyncTransfer(ctx context.Context, req syncer.TransferRequest) (syncer.TransferOutcome, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.transReqs = append(e.transReqs, req)
+	if _, ok := ctx.Deadline(); !ok {
+		e.noDeadlines++
+	}
+	return e.transfer, e.transferErr
+}
+
+// fail makes every engine call return err.
+func (e *fakeEngine) fail(err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.payErr, e.allocErr, e.refundErr, e.transferErr = err, err, err, err
+}
+
 func (e *fakeEngine) calls() int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return len(e.payReqs) + len(e.allocReqs)
+	return len(e.payReqs) + len(e.allocReqs) + len(e.refundReqs) + len(e.transReqs)
 }
 
 // fixture is a Handler over a fakeEngine with its clock at the pay vector's

@@ -17,6 +17,8 @@ import (
 const (
 	PayPath        = "/unipay/sync/pay"
 	AllocationPath = "/unipay/sync/allocation"
+	RefundPath     = "/unipay/sync/refund"
+	TransferPath   = "/unipay/sync/transfer"
 )
 
 // Engine is what a Handler needs of the sync engine; *syncer.Syncer has it.
@@ -24,17 +26,20 @@ const (
 type Engine interface {
 	SyncPay(ctx context.Context, req syncer.PayRequest) (syncer.PayOutcome, error)
 	SyncAllocation(ctx context.Context, req syncer.AllocationRequest) (syncer.AllocationOutcome, error)
+	SyncRefund(ctx context.Context, req syncer.RefundRequest) (syncer.RefundOutcome, error)
+	SyncTransfer(ctx context.Context, req syncer.TransferRequest) (syncer.TransferOutcome, error)
 }
 
-// Handler serves POST PayPath and POST AllocationPath; another method on
-// either path gets 405, any other path 404. Every request is logged once
-// (see exchange). Safe for concurrent use.
+// Handler serves POST on PayPath, AllocationPath, RefundPath and
+// TransferPath; another method on one of them gets 405, any other path 404.
+// Every request is logged once (see exchange). Safe for concurrent use.
 type Handler struct {
 	engine Engine
 	cfg    Config
 	signer Signer
 	nonces *NonceCache
 	slots  chan struct{} // one per request in flight, MaxInFlight in all
+	routes map[string]func(*exchange, *http.Request)
 }
 
 // NewHandler returns a Handler over engine. It returns an ErrInvalidRequest
@@ -47,31 +52,37 @@ func NewHandler(engine Engine, cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	return &Handler{
+	h := &Handler{
 		engine: engine,
 		cfg:    cfg,
 		signer: Signer{Type: cfg.SignType, Secret: cfg.Secret},
 		nonces: NewNonceCache(cfg.NonceTTL, cfg.NonceCapacity, cfg.Now),
 		slots:  make(chan struct{}, cfg.MaxInFlight),
-	}, nil
+	}
+	h.routes = map[string]func(*exchange, *http.Request){
+		PayPath:        h.syncPay,
+		AllocationPath: h.syncAllocation,
+		RefundPath:     h.syncRefund,
+		TransferPath:   h.syncTransfer,
+	}
+	return h, nil
 }
 
-// ServeHTTP routes to the two endpoints and logs the request once it is
+// ServeHTTP routes to the endpoints and logs the request once it is
 // answered. Paths are matched exactly, without net/http's cleaning
 // redirects, so that every request is answered, and logged, here.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := &exchange{ResponseWriter: w, start: time.Now()}
 	defer h.log(r, x)
+	endpoint, ok := h.routes[r.URL.Path]
 	switch {
-	case r.URL.Path != PayPath && r.URL.Path != AllocationPath:
+	case !ok:
 		http.NotFound(x, r)
 	case r.Method != http.MethodPost:
 		x.Header().Set("Allow", http.MethodPost)
 		http.Error(x, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
-	case r.URL.Path == PayPath:
-		h.syncPay(x, r)
 	default:
-		h.syncAllocation(x, r)
+		endpoint(x, r)
 	}
 }
 
@@ -118,6 +129,54 @@ func (h *Handler) syncAllocation(x *exchange, r *http.Request) {
 	})
 }
 
+// syncRefund serves POST /unipay/sync/refund through serve. Both numbers go
+// to the engine, which syncs the refund refundNo names when it is given.
+// orderStatus is the refund's status after the sync, as DaxPay 3 names the
+// field; adjust is true when this sync changed it (DaxPay 3 sends the
+// inverse; this host does not copy that).
+func (h *Handler) syncRefund(x *exchange, r *http.Request) {
+	h.serve(x, r, func(body []byte) (request, error) {
+		p, err := DecodeRefund(body, h.cfg.Location)
+		if err != nil {
+			return request{}, err
+		}
+		return request{Common: p.Common, numbers: numbers("refundNo", p.RefundNo, "bizRefundNo", p.BizRefundNo),
+			sync: func(ctx context.Context) (Data, []paysync.AnomalyCode, error) {
+				res, err := h.engine.SyncRefund(ctx, syncer.RefundRequest{
+					RefundNo: p.RefundNo, BizRefundNo: p.BizRefundNo, ClientIP: p.ClientIP, Source: paysync.SourceAPI,
+				})
+				if err != nil {
+					return Data{}, nil, err
+				}
+				return Data{Code: DataOK, OrderStatus: string(res.Status), Adjust: &res.Adjusted}, res.Anomalies, nil
+			}}, nil
+	})
+}
+
+// syncTransfer serves POST /unipay/sync/transfer through serve, as
+// syncRefund serves refunds: orderStatus is the transfer's status after the
+// sync, adjust whether this sync changed it.
+func (h *Handler) syncTransfer(x *exchange, r *http.Request) {
+	h.serve(x, r, func(body []byte) (request, error) {
+		p, err := DecodeTransfer(body, h.cfg.Location)
+		if err != nil {
+			return request{}, err
+		}
+		return request{Common: p.Common,
+			numbers: numbers("transferNo", p.TransferNo, "bizTransferNo", p.BizTransferNo),
+			sync: func(ctx context.Context) (Data, []paysync.AnomalyCode, error) {
+				res, err := h.engine.SyncTransfer(ctx, syncer.TransferRequest{
+					TransferNo: p.TransferNo, BizTransferNo: p.BizTransferNo, ClientIP: p.ClientIP,
+					Source: paysync.SourceAPI,
+				})
+				if err != nil {
+					return Data{}, nil, err
+				}
+				return Data{Code: DataOK, OrderStatus: string(res.Status), Adjust: &res.Adjusted}, res.Anomalies, nil
+			}}, nil
+	})
+}
+
 // request is a decoded body: its common fields, the order numbers it asks
 // for (slog attributes, for the log line), and the engine call serving it.
 type request struct {
@@ -138,7 +197,7 @@ func numbers(name, no, bizName, bizNo string) []slog.Attr {
 	return a
 }
 
-// serve is the pipeline both endpoints share. A request passes, in order: a
+// serve is the pipeline every endpoint shares. A request passes, in order: a
 // free slot (10007), the body size (413, 10005), decoding — one flat JSON
 // object (10005) in canonical form with valid fields (10006) — the sign
 // (20052), the reqTime window (10006), the nonce (10006; 10007 when the

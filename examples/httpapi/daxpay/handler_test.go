@@ -434,13 +434,16 @@ func TestAnswerNotHTMLEscaped(t *testing.T) {
 
 func TestRoutes(t *testing.T) {
 	f := newFixture(t, nil)
-	for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPut} {
-		r := f.do(httptest.NewRequest(method, PayPath, nil))
-		if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != http.MethodPost {
-			t.Fatalf("%s: %d, Allow %q", method, r.status, r.header.Get("Allow"))
+	for _, path := range []string{PayPath, AllocationPath, RefundPath, TransferPath} {
+		for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPut} {
+			r := f.do(httptest.NewRequest(method, path, nil))
+			if r.status != http.StatusMethodNotAllowed || r.header.Get("Allow") != http.MethodPost {
+				t.Fatalf("%s %s: %d, Allow %q", method, path, r.status, r.header.Get("Allow"))
+			}
 		}
 	}
-	for _, path := range []string{"/unipay/sync/refund", "//unipay/sync/pay", PayPath + "/", "/"} {
+	for _, path := range []string{"/unipay/sync/close", "//unipay/sync/pay", PayPath + "/", "/",
+		"//unipay/sync/refund", RefundPath + "/", "/unipay/sync/Refund", "/unipay/sync/transfer/x"} {
 		if r := f.post(path, f.sign(vectorPay)); r.status != http.StatusNotFound {
 			t.Fatalf("%s: %d", path, r.status)
 		}

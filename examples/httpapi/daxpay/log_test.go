@@ -71,9 +71,9 @@ func TestRequestLog(t *testing.T) {
 			want: map[string]any{"orderNo": "1001", "code": 0.0, "dataCode": 1.0, "reason": "internal error", "err": "disk full"}},
 		{name: "unknown path", level: "INFO",
 			setup: func(f *fixture) *http.Request {
-				return httptest.NewRequest(http.MethodPost, "/unipay/sync/refund", strings.NewReader(f.sign(payBody)))
+				return httptest.NewRequest(http.MethodPost, "/unipay/sync/close", strings.NewReader(f.sign(payBody)))
 			},
-			want:   map[string]any{"endpoint": "/unipay/sync/refund", "client": client, "status": 404.0},
+			want:   map[string]any{"endpoint": "/unipay/sync/close", "client": client, "status": 404.0},
 			absent: []string{"code", "orderNo", "traceId"}},
 		{name: "wrong method", level: "INFO",
 			setup: func(f *fixture) *http.Request {

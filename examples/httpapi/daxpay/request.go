@@ -19,9 +19,13 @@ const (
 	maxBizOrderNo      = 100
 	maxAllocationNo    = 32
 	maxBizAllocationNo = 100
+	maxRefundNo        = 100 // refund and transfer numbers: DESIGN §9
+	maxBizRefundNo     = 100
+	maxTransferNo      = 100
+	maxBizTransferNo   = 100
 )
 
-// Common holds the fields both endpoints share, decoded and checked for
+// Common holds the fields every endpoint shares, decoded and checked for
 // form; the signature, the time window and the nonce are checked later, by
 // the Handler.
 type Common struct {
@@ -48,6 +52,20 @@ type AllocationParams struct {
 	BizAllocationNo string // from bizAllocationNo, or the SDK's bizAllocNo
 }
 
+// RefundParams is a decoded POST /unipay/sync/refund body.
+type RefundParams struct {
+	Common
+	RefundNo    string // the system refund number; wins over BizRefundNo
+	BizRefundNo string // the merchant's refund number
+}
+
+// TransferParams is a decoded POST /unipay/sync/transfer body.
+type TransferParams struct {
+	Common
+	TransferNo    string // the system transfer number; wins over BizTransferNo
+	BizTransferNo string // the merchant's transfer number
+}
+
 // DecodePay decodes a pay sync body; datetime reqTimes are read in loc (nil
 // means DefaultLocation). It returns an ErrMalformed error when the body is
 // not one flat JSON object, and an ErrInvalidRequest error when the body is
@@ -56,20 +74,42 @@ type AllocationParams struct {
 // or when orderNo and bizOrderNo are both empty. Unknown fields are ignored,
 // but signed.
 func DecodePay(body []byte, loc *time.Location) (PayParams, error) {
+	c, no, biz, err := decodeNumbered(body, loc, "orderNo", maxOrderNo, "bizOrderNo", maxBizOrderNo)
+	return PayParams{Common: c, OrderNo: no, BizOrderNo: biz}, err
+}
+
+// DecodeRefund decodes a refund sync body, and refuses it, like DecodePay:
+// refundNo and bizRefundNo (at most 100 characters each) take the place of
+// orderNo and bizOrderNo, and one of them is required.
+func DecodeRefund(body []byte, loc *time.Location) (RefundParams, error) {
+	c, no, biz, err := decodeNumbered(body, loc, "refundNo", maxRefundNo, "bizRefundNo", maxBizRefundNo)
+	return RefundParams{Common: c, RefundNo: no, BizRefundNo: biz}, err
+}
+
+// DecodeTransfer decodes a transfer sync body, and refuses it, like
+// DecodePay: transferNo and bizTransferNo (at most 100 characters each) take
+// the place of orderNo and bizOrderNo, and one of them is required.
+func DecodeTransfer(body []byte, loc *time.Location) (TransferParams, error) {
+	c, no, biz, err := decodeNumbered(body, loc, "transferNo", maxTransferNo, "bizTransferNo", maxBizTransferNo)
+	return TransferParams{Common: c, TransferNo: no, BizTransferNo: biz}, err
+}
+
+// decodeNumbered decodes a body that names its order by a system number
+// (field name, at most max characters) or a merchant number (bizName,
+// bizMax), one of them required; both are returned as given, for the engine
+// to choose (the system number wins). Its errors are DecodePay's.
+func decodeNumbered(body []byte, loc *time.Location, name string, max int, bizName string, bizMax int) (Common, string, string, error) {
 	o, err := DecodeRequestObject(body)
 	if err != nil {
-		return PayParams{}, err
+		return Common{}, "", "", err
 	}
 	r := reader{o: o}
-	p := PayParams{
-		Common:     r.common(loc),
-		OrderNo:    r.str("orderNo", maxOrderNo),
-		BizOrderNo: r.str("bizOrderNo", maxBizOrderNo),
+	c := r.common(loc)
+	no, biz := r.str(name, max), r.str(bizName, bizMax)
+	if r.err == nil && no == "" && biz == "" {
+		r.fail(name+" and "+bizName+" cannot both be empty", nil)
 	}
-	if r.err == nil && p.OrderNo == "" && p.BizOrderNo == "" {
-		r.fail("orderNo and bizOrderNo cannot both be empty", nil)
-	}
-	return p, r.err
+	return c, no, biz, r.err
 }
 
 // DecodeAllocation decodes an allocation sync body, and refuses it, like

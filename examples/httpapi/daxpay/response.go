@@ -36,7 +36,9 @@ type Data struct {
 	Code int    `json:"code"`          // DataOK or DataFailed
 	Msg  string `json:"msg,omitempty"` // only when Code is DataFailed
 
-	// Pay sync: the local status after the sync, and whether it changed.
+	// Pay, refund and transfer sync: the local status of the pay order,
+	// refund or transfer after the sync (the refund's and transfer's as
+	// DaxPay 3 names the field).
 	OrderStatus string `json:"orderStatus,omitempty"`
 
 	// Allocation sync (beyond the seed, which has code/msg/resTime/sign
@@ -44,7 +46,8 @@ type Data struct {
 	Status string `json:"status,omitempty"`
 	Result string `json:"result,omitempty"`
 
-	// Adjust tells, for either endpoint, whether the sync changed the order.
+	// Adjust tells, for every endpoint, whether the sync changed the order
+	// (for refund and transfer, not DaxPay 3's inverse).
 	Adjust *bool `json:"adjust,omitempty"`
 
 	ResTime int64  `json:"resTime"`        // epoch seconds

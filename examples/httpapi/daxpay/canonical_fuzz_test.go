@@ -24,11 +24,15 @@ var keyRule = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
 // (against DecodeObject and keyRule), that an accepted body's signed string
 // splits back into its fields, and that the body rebuilt from those fields,
 // when accepted, is the same request; then, when both bodies are accepted
-// and sign the same string, that they are the same request, on either
+// and sign the same string, that they are the same request, on every
 // endpoint.
 func FuzzCanonicalForm(f *testing.F) {
 	f.Add([]byte(vectorPay), []byte(`{"bizOrderNo":"P0001","clientIp":"127.0.0.1","nonce\"Str":"abc123","reqTime":1715500231}`))
 	f.Add([]byte(`{"orderNo":"1","reqTime":1715500231}`), []byte(`{"orderNo":"1","reqTime":"1715500231","x":null}`))
+	f.Add([]byte(`{"bizRefundNo":"R0001","refundNo":"3001","reqTime":1715500231}`),
+		[]byte(`{"bizRefundNo":"R0001","refund\"No":"3001","reqTime":1715500231}`))
+	f.Add([]byte(`{"bizTransferNo":"T0001&nonceStr=n1","reqTime":1715500231}`),
+		[]byte(`{"bizTransferNo":"T0001","nonceStr":"n1","reqTime":1715500231}`))
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		checkRules(t, a)
 		checkRules(t, b)
@@ -55,6 +59,32 @@ func FuzzCanonicalForm(f *testing.F) {
 		}
 		if errA == nil && errB == nil && signed(qa.Fields) == signed(qb.Fields) && !sameAllocation(qa, qb) {
 			t.Fatalf("one signed string, two allocation requests:\n%s\n%s\n%+v\n%+v", a, b, qa, qb)
+		}
+
+		ra, errA := DecodeRefund(a, nil)
+		rb, errB := DecodeRefund(b, nil)
+		if errA == nil {
+			checkSplitsBack(t, ra.Common, func(body []byte) (any, Common, error) {
+				q, err := DecodeRefund(body, nil)
+				return refundRequest(q), q.Common, err
+			}, refundRequest(ra))
+		}
+		if errA == nil && errB == nil && signed(ra.Fields) == signed(rb.Fields) &&
+			!sameCommon(ra.Common, rb.Common, refundRequest(ra) == refundRequest(rb)) {
+			t.Fatalf("one signed string, two refund requests:\n%s\n%s\n%+v\n%+v", a, b, ra, rb)
+		}
+
+		ta, errA := DecodeTransfer(a, nil)
+		tb, errB := DecodeTransfer(b, nil)
+		if errA == nil {
+			checkSplitsBack(t, ta.Common, func(body []byte) (any, Common, error) {
+				q, err := DecodeTransfer(body, nil)
+				return transferRequest(q), q.Common, err
+			}, transferRequest(ta))
+		}
+		if errA == nil && errB == nil && signed(ta.Fields) == signed(tb.Fields) &&
+			!sameCommon(ta.Common, tb.Common, transferRequest(ta) == transferRequest(tb)) {
+			t.Fatalf("one signed string, two transfer requests:\n%s\n%s\n%+v\n%+v", a, b, ta, tb)
 		}
 	})
 }
@@ -165,4 +195,26 @@ func samePay(p, q PayParams) bool {
 // sameAllocation is samePay for allocation requests.
 func sameAllocation(p, q AllocationParams) bool {
 	return allocationRequest(p) == allocationRequest(q) && p.ReqTime.Equal(q.ReqTime) && maps.Equal(p.Fields, q.Fields)
+}
+
+// refundFields is payFields for a refund request.
+type refundFields struct{ AppID, ClientIP, NonceStr, RefundNo, BizRefundNo string }
+
+// refundRequest returns p's refundFields.
+func refundRequest(p RefundParams) any {
+	return refundFields{p.AppID, p.ClientIP, p.NonceStr, p.RefundNo, p.BizRefundNo}
+}
+
+// transferFields is payFields for a transfer request.
+type transferFields struct{ AppID, ClientIP, NonceStr, TransferNo, BizTransferNo string }
+
+// transferRequest returns p's transferFields.
+func transferRequest(p TransferParams) any {
+	return transferFields{p.AppID, p.ClientIP, p.NonceStr, p.TransferNo, p.BizTransferNo}
+}
+
+// sameCommon reports whether two requests whose other fields are sameRest
+// are the same request: same time and signed fields.
+func sameCommon(p, q Common, sameRest bool) bool {
+	return sameRest && p.ReqTime.Equal(q.ReqTime) && maps.Equal(p.Fields, q.Fields)
 }

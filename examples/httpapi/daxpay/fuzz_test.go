@@ -16,6 +16,8 @@ import (
 func FuzzDecodeRequest(f *testing.F) {
 	f.Add([]byte(vectorPay))
 	f.Add([]byte(`{"allocNo":"A2024061200001","reqTime":1718000000}`))
+	f.Add([]byte(`{"refundNo":"3001","bizRefundNo":"R0001","nonceStr":"n1","reqTime":1718000000}`))
+	f.Add([]byte(`{"bizTransferNo":"T0001","clientIp":"::1","reqTime":"2024-06-10 14:13:20"}`))
 	s := Signer{Type: HMACSHA256, Secret: "123456"}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		o, err := DecodeObject(body)
@@ -58,6 +60,34 @@ func FuzzDecodeRequest(f *testing.F) {
 			}
 			checkSame(t, s, p.Common, q.Common)
 			if p.AllocationNo != q.AllocationNo || p.BizAllocationNo != q.BizAllocationNo {
+				t.Fatalf("numbers changed: %+v / %+v", p, q)
+			}
+		}
+		if p, err := DecodeRefund(body, nil); checkRefusal(t, err) {
+			resigned, err := s.SignBody(body)
+			if err != nil {
+				t.Fatalf("SignBody of an accepted body: %v", err)
+			}
+			q, err := DecodeRefund(resigned, nil)
+			if err != nil {
+				t.Fatalf("re-signed body refused: %v\n%s", err, resigned)
+			}
+			checkSame(t, s, p.Common, q.Common)
+			if p.RefundNo != q.RefundNo || p.BizRefundNo != q.BizRefundNo {
+				t.Fatalf("numbers changed: %+v / %+v", p, q)
+			}
+		}
+		if p, err := DecodeTransfer(body, nil); checkRefusal(t, err) {
+			resigned, err := s.SignBody(body)
+			if err != nil {
+				t.Fatalf("SignBody of an accepted body: %v", err)
+			}
+			q, err := DecodeTransfer(resigned, nil)
+			if err != nil {
+				t.Fatalf("re-signed body refused: %v\n%s", err, resigned)
+			}
+			checkSame(t, s, p.Common, q.Common)
+			if p.TransferNo != q.TransferNo || p.BizTransferNo != q.BizTransferNo {
 				t.Fatalf("numbers changed: %+v / %+v", p, q)
 			}
 		}

@@ -99,18 +99,194 @@ func TestSyncAllocationVector(t *testing.T) {
 	}
 }
 
+// The refund and transfer endpoints pass both numbers and the clientIp to
+// the engine with source api, and answer the status after the sync as
+// orderStatus with adjust (false written, not left out), signed by the
+// configured rule.
+func TestSyncRefundTransfer(t *testing.T) {
+	tests := []struct {
+		name, path, body string
+		adjusted         bool
+		status           string
+		check            func(t *testing.T, e *fakeEngine)
+	}{
+		{"refund by both numbers", RefundPath, `{"refundNo":"3001","bizRefundNo":"R0002","clientIp":"127.0.0.1","nonceStr":"n1","reqTime":1715500231}`,
+			true, "success", func(t *testing.T, e *fakeEngine) {
+				want := syncer.RefundRequest{RefundNo: "3001", BizRefundNo: "R0002", ClientIP: "127.0.0.1", Source: paysync.SourceAPI}
+				if len(e.refundReqs) != 1 || e.refundReqs[0] != want {
+					t.Fatalf("engine got %+v, want %+v", e.refundReqs, want)
+				}
+			}},
+		{"refund by merchant number", RefundPath, `{"bizRefundNo":"R0003","reqTime":"1715500231"}`,
+			false, "progress", func(t *testing.T, e *fakeEngine) {
+				want := syncer.RefundRequest{BizRefundNo: "R0003", Source: paysync.SourceAPI}
+				if len(e.refundReqs) != 1 || e.refundReqs[0] != want {
+					t.Fatalf("engine got %+v, want %+v", e.refundReqs, want)
+				}
+			}},
+		{"transfer by both numbers", TransferPath, `{"transferNo":"4001","bizTransferNo":"T0002","clientIp":"::1","reqTime":1715500231}`,
+			true, "fail", func(t *testing.T, e *fakeEngine) {
+				want := syncer.TransferRequest{TransferNo: "4001", BizTransferNo: "T0002", ClientIP: "::1", Source: paysync.SourceAPI}
+				if len(e.transReqs) != 1 || e.transReqs[0] != want {
+					t.Fatalf("engine got %+v, want %+v", e.transReqs, want)
+				}
+			}},
+		{"transfer by merchant number", TransferPath, `{"bizTransferNo":"T0001","reqTime":"2024-05-12 15:50:31"}`,
+			false, "success", func(t *testing.T, e *fakeEngine) {
+				want := syncer.TransferRequest{BizTransferNo: "T0001", Source: paysync.SourceAPI}
+				if len(e.transReqs) != 1 || e.transReqs[0] != want {
+					t.Fatalf("engine got %+v, want %+v", e.transReqs, want)
+				}
+			}},
+	}
+	for _, typ := range []SignType{HMACSHA256, MD5} {
+		for _, tt := range tests {
+			t.Run(string(typ)+"/"+tt.name, func(t *testing.T) {
+				f := newFixture(t, func(c *Config) { c.SignType = typ })
+				f.eng.refund = syncer.RefundOutcome{Status: paysync.RefundOrderStatus(tt.status), Adjusted: tt.adjusted}
+				f.eng.transfer = syncer.TransferOutcome{Status: paysync.TransferStatus(tt.status), Adjusted: tt.adjusted}
+				r := f.post(tt.path, f.sign(tt.body))
+				d := f.wantData(r, DataOK, "")
+				if d.OrderStatus != tt.status || d.Adjust == nil || *d.Adjust != tt.adjusted || d.Status != "" || d.Result != "" {
+					t.Fatalf("data = %+v", *d)
+				}
+				want := fmt.Sprintf(`"orderStatus":%q,"adjust":%t`, tt.status, tt.adjusted)
+				if !strings.Contains(string(r.raw), want) {
+					t.Fatalf("answer %s lacks %s", r.raw, want)
+				}
+				tt.check(t, f.eng)
+				if f.eng.calls() != 1 || f.eng.noDeadlines != 0 {
+					t.Fatalf("engine calls = %d, without a deadline = %d", f.eng.calls(), f.eng.noDeadlines)
+				}
+			})
+		}
+	}
+}
+
+// Every refusal of the pay endpoint applies to the refund and transfer
+// endpoints, before the engine: a sample of each kind — the sign (20052),
+// canonical form (10006, or 10005 for a body that is not flat), the
+// reqTime window, a replayed nonce (also one first used on another
+// endpoint), a malformed and an oversized body.
+func TestRefundTransferRefusals(t *testing.T) {
+	const (
+		expired = "请求已过期，请重新发送！"
+		ahead   = "请求时间晚于服务器接收到的时间，请检查"
+		replay  = "nonceStr 已使用，请勿重复请求"
+	)
+	md5 := Signer{Type: MD5, Secret: "123456"}
+	other := Signer{Type: HMACSHA256, Secret: "654321"}
+	tests := []struct {
+		name string
+		// body returns what is sent, given the endpoint's system and merchant
+		// number fields and the fixture (to sign, or to use up a nonce). In
+		// msg, refundNo and bizRefundNo stand for the endpoint's fields.
+		body func(f *fixture, no, biz string) string
+		code int
+		msg  string // "" = any message
+	}{
+		{"sign missing", func(f *fixture, no, biz string) string {
+			return `{"` + no + `":"1","reqTime":1715500231}`
+		}, CodeSignFailed, "验签失败"},
+		{"sign by another secret", func(f *fixture, no, biz string) string {
+			b, _ := other.SignBody([]byte(`{"` + no + `":"1","reqTime":1715500231}`))
+			return string(b)
+		}, CodeSignFailed, "验签失败"},
+		{"MD5 sign, HMAC server", func(f *fixture, no, biz string) string {
+			b, _ := md5.SignBody([]byte(`{"` + no + `":"1","reqTime":1715500231}`))
+			return string(b)
+		}, CodeSignFailed, "验签失败"},
+		{"number changed after signing", func(f *fixture, no, biz string) string {
+			return strings.Replace(f.sign(`{"`+no+`":"1","reqTime":1715500231}`), `"1"`, `"2"`, 1)
+		}, CodeSignFailed, "验签失败"},
+		{"system number added after signing", func(f *fixture, no, biz string) string {
+			return strings.Replace(f.sign(`{"`+biz+`":"B1","reqTime":1715500231}`), `{`, `{"`+no+`":"1",`, 1)
+		}, CodeSignFailed, "验签失败"},
+		{`system number renamed with a ", to sync the merchant number's order`, func(f *fixture, no, biz string) string {
+			signed := f.sign(`{"` + biz + `":"B1","` + no + `":"1","reqTime":1715500231}`)
+			return strings.Replace(signed, `"`+no+`"`, `"`+no[:3]+`\"`+no[3:]+`"`, 1)
+		}, CodeInvalid, ""},
+		{"nonce folded into the merchant number", func(f *fixture, no, biz string) string {
+			return f.sign(`{"` + biz + `":"B1&nonceStr=n9","reqTime":1715500231}`)
+		}, CodeInvalid, `bizRefundNo holds a character the signature cannot bind (" \ & = or a control character)`},
+		{"= in the system number", func(f *fixture, no, biz string) string {
+			return f.sign(`{"` + no + `":"1\u003d2","reqTime":1715500231}`)
+		}, CodeInvalid, `refundNo holds a character the signature cannot bind (" \ & = or a control character)`},
+		{"object value", func(f *fixture, no, biz string) string {
+			return f.sign(`{"` + no + `":{"n":"1"},"reqTime":1715500231}`)
+		}, CodeMalformed, ""},
+		{"not JSON", func(f *fixture, no, biz string) string { return no + "=1" }, CodeMalformed, ""},
+		{"reqTime 5 min 1 s old", func(f *fixture, no, biz string) string {
+			return f.sign(`{"` + no + `":"1","reqTime":1715499930}`)
+		}, CodeInvalid, expired},
+		{"reqTime 5 min 1 s ahead", func(f *fixture, no, biz string) string {
+			return f.sign(`{"` + no + `":"1","reqTime":1715500532}`)
+		}, CodeInvalid, ahead},
+		{"nonce used on pay", func(f *fixture, no, biz string) string {
+			f.wantData(f.post(PayPath, f.sign(`{"orderNo":"1","nonceStr":"n1","reqTime":1715500231}`)), DataOK, "")
+			return f.sign(`{"` + no + `":"1","nonceStr":"n1","reqTime":1715500231}`)
+		}, CodeInvalid, replay},
+	}
+	for _, ep := range []struct{ path, no, biz string }{
+		{RefundPath, "refundNo", "bizRefundNo"},
+		{TransferPath, "transferNo", "bizTransferNo"},
+	} {
+		for _, tt := range tests {
+			t.Run(ep.no+"/"+tt.name, func(t *testing.T) {
+				f := newFixture(t, nil)
+				body := tt.body(f, ep.no, ep.biz)
+				before := f.eng.calls()
+				r := f.post(ep.path, body)
+				msg := strings.NewReplacer("bizRefundNo", ep.biz, "refundNo", ep.no).Replace(tt.msg)
+				if tt.code == CodeMalformed {
+					if r.env.Code != CodeMalformed || r.env.Data != nil || !strings.HasPrefix(r.env.Msg, "请求体无法解析") {
+						t.Fatalf("got %d %s, want code %d", r.status, r.raw, CodeMalformed)
+					}
+				} else if msg != "" {
+					f.wantTop(r, tt.code, msg)
+				} else if r.status != http.StatusOK || r.env.Code != tt.code || r.env.Data != nil {
+					t.Fatalf("got %d %s, want code %d", r.status, r.raw, tt.code)
+				}
+				if f.eng.calls() != before {
+					t.Fatal("engine called")
+				}
+			})
+		}
+		t.Run(ep.no+"/replayed", func(t *testing.T) {
+			f := newFixture(t, nil)
+			body := f.sign(`{"` + ep.no + `":"1","nonceStr":"n1","reqTime":1715500231}`)
+			f.wantData(f.post(ep.path, body), DataOK, "")
+			f.wantTop(f.post(ep.path, body), CodeInvalid, replay)
+			// and on pay: one cache for every endpoint
+			f.wantTop(f.post(PayPath, f.sign(`{"orderNo":"1","nonceStr":"n1","reqTime":1715500231}`)), CodeInvalid, replay)
+			if f.eng.calls() != 1 {
+				t.Fatalf("engine calls = %d, want 1", f.eng.calls())
+			}
+		})
+		t.Run(ep.no+"/over 64 KiB", func(t *testing.T) {
+			f := newFixture(t, nil)
+			r := f.post(ep.path, `{"`+ep.no+`":"1","pad":"`+strings.Repeat("x", DefaultMaxBodyBytes)+`","reqTime":1715500231}`)
+			if r.status != http.StatusRequestEntityTooLarge || r.env.Code != CodeMalformed || f.eng.calls() != 0 {
+				t.Fatalf("got %d %s, engine calls %d", r.status, r.raw, f.eng.calls())
+			}
+		})
+	}
+}
+
 func TestEngineErrors(t *testing.T) {
 	tests := []struct {
-		name    string
-		err     error
-		top     int    // 0: a business answer
-		msg     string // envelope msg when top != 0, else data.msg
-		payOnly bool
+		name string
+		err  error
+		top  int    // 0: a business answer
+		msg  string // envelope msg when top != 0, else data.msg
 	}{
 		{name: "invalid", err: paysync.E("syncer.SyncPay", paysync.ErrInvalidRequest, nil), top: CodeInvalid, msg: "invalid request"},
 		{name: "busy", err: paysync.E("syncer.SyncPay", paysync.ErrSyncInProgress, nil), top: CodeBusy, msg: "sync in progress"},
 		{name: "pay order not found", err: paysync.E("syncer.SyncPay", paysync.ErrOrderNotFound, nil), msg: "支付订单不存在"},
 		{name: "allocation not found", err: paysync.E("syncer.SyncAllocation", paysync.ErrAllocationNotFound, nil), msg: "分账单不存在"},
+		{name: "refund not found", err: paysync.E("syncer.SyncRefund", paysync.ErrRefundNotFound, nil), msg: "退款订单不存在"},
+		{name: "transfer not found", err: paysync.E("syncer.SyncTransfer", paysync.ErrTransferNotFound, nil), msg: "转账订单不存在"},
+		{name: "refund's pay order busy", err: paysync.E("syncer.SyncRefund", paysync.ErrSyncInProgress, nil), top: CodeBusy, msg: "sync in progress"},
 		{name: "state", err: paysync.E("syncer.SyncPay", paysync.ErrOrderNotStarted, nil), msg: "order not sent to a channel yet"},
 		{name: "unavailable", err: paysync.E("syncer.SyncPay", paysync.ErrChannelUnavailable, context.DeadlineExceeded), msg: "channel unavailable"},
 		{name: "unsupported", err: paysync.E("syncer.SyncAllocation", paysync.ErrUnsupported, nil), msg: "channel does not support this operation"},
@@ -123,11 +299,11 @@ func TestEngineErrors(t *testing.T) {
 		{name: "own message with &<> and Chinese", err: paysync.Ef("x", paysync.ErrChannelUnavailable, `渠道<a&b>"不可用"\`, nil), msg: `渠道<a&b>"不可用"\`},
 	}
 	for _, tt := range tests {
-		for _, path := range []string{PayPath, AllocationPath} {
+		for _, path := range []string{PayPath, AllocationPath, RefundPath, TransferPath} {
 			t.Run(tt.name+path, func(t *testing.T) {
 				f := newFixture(t, nil)
-				f.eng.payErr, f.eng.allocErr = tt.err, tt.err
-				body := `{"orderNo":"1001","allocationNo":"2001","reqTime":1715500231}`
+				f.eng.fail(tt.err)
+				body := `{"orderNo":"1001","allocationNo":"2001","refundNo":"3001","transferNo":"4001","reqTime":1715500231}`
 				r := f.post(path, f.sign(body))
 				if f.eng.calls() != 1 {
 					t.Fatalf("engine calls = %d", f.eng.calls())
@@ -330,7 +506,16 @@ func TestInvalidFields(t *testing.T) {
 		{"allocationNo", AllocationPath, `{"allocationNo":"` + strings.Repeat("1", 33) + `","reqTime":1715500231}`, "allocationNo is longer than 32 characters"},
 		{"bizAllocNo", AllocationPath, `{"bizAllocNo":"` + strings.Repeat("1", 101) + `","reqTime":1715500231}`, "bizAllocNo is longer than 100 characters"},
 		{"aliases differ", AllocationPath, `{"allocationNo":"1","allocNo":"2","reqTime":1715500231}`, "allocationNo and allocNo differ"},
+		{"refundNo", RefundPath, `{"refundNo":"` + strings.Repeat("1", 101) + `","reqTime":1715500231}`, "refundNo is longer than 100 characters"},
+		{"bizRefundNo", RefundPath, `{"bizRefundNo":"` + strings.Repeat("退", 101) + `","reqTime":1715500231}`, "bizRefundNo is longer than 100 characters"},
+		{"no refund numbers", RefundPath, `{"refundNo":"","orderNo":"1005","reqTime":1715500231}`, "refundNo and bizRefundNo cannot both be empty"},
+		{"refundNo a number", RefundPath, `{"refundNo":3001,"reqTime":1715500231}`, "refundNo must be a string"},
+		{"transferNo", TransferPath, `{"transferNo":"` + strings.Repeat("1", 101) + `","reqTime":1715500231}`, "transferNo is longer than 100 characters"},
+		{"bizTransferNo", TransferPath, `{"bizTransferNo":"` + strings.Repeat("转", 101) + `","reqTime":1715500231}`, "bizTransferNo is longer than 100 characters"},
+		{"no transfer numbers", TransferPath, `{"bizTransferNo":null,"reqTime":1715500231}`, "transferNo and bizTransferNo cannot both be empty"},
+		{"transfer clientIp", TransferPath, `{"transferNo":"4001","clientIp":"1.2.3","reqTime":1715500231}`, "clientIp is not an IPv4 or IPv6 address"},
 		{"no reqTime", PayPath, `{"orderNo":"1"}`, "reqTime is required"},
+		{"refund without reqTime", RefundPath, `{"refundNo":"3001"}`, "reqTime is required"},
 		{"bad reqTime", PayPath, `{"orderNo":"1","reqTime":"yesterday"}`, "reqTime must be epoch seconds or yyyy-MM-dd HH:mm:ss"},
 	}
 	for _, tt := range tests {

@@ -63,6 +63,42 @@ func TestRequestLog(t *testing.T) {
 			},
 			want: map[string]any{"endpoint": AllocationPath, "allocationNo": "2001", "code": 0.0, "dataCode": 0.0,
 				"anomalies": []any{"amount_mismatch"}}},
+		{name: "refund synced", level: "INFO",
+			setup: func(f *fixture) *http.Request {
+				f.eng.refund = syncer.RefundOutcome{Status: paysync.RefundSuccess, Adjusted: true}
+				return httptest.NewRequest(http.MethodPost, RefundPath, strings.NewReader(
+					f.sign(`{"refundNo":"3001","bizRefundNo":"R0001","mark":"`+mark+`","reqTime":1715500231}`)))
+			},
+			want: map[string]any{"endpoint": RefundPath, "method": "POST", "client": client, "refundNo": "3001",
+				"bizRefundNo": "R0001", "status": 200.0, "code": 0.0, "dataCode": 0.0},
+			absent: []string{"reason", "err", "orderNo"}},
+		{name: "refund with a wrong sign", level: "INFO",
+			setup: func(f *fixture) *http.Request {
+				other := Signer{Type: HMACSHA256, Secret: "other"}
+				b, _ := other.SignBody([]byte(`{"bizRefundNo":"R0001","reqTime":1715500231}`))
+				return httptest.NewRequest(http.MethodPost, RefundPath, bytes.NewReader(b))
+			},
+			want: map[string]any{"endpoint": RefundPath, "bizRefundNo": "R0001", "code": float64(CodeSignFailed),
+				"reason": "验签失败"},
+			absent: []string{"refundNo", "dataCode"}},
+		{name: "transfer not found", level: "INFO",
+			setup: func(f *fixture) *http.Request {
+				f.eng.transferErr = paysync.E("syncer.SyncTransfer", paysync.ErrTransferNotFound, nil)
+				return httptest.NewRequest(http.MethodPost, TransferPath, strings.NewReader(
+					f.sign(`{"bizTransferNo":"T9999","reqTime":1715500231}`)))
+			},
+			want: map[string]any{"endpoint": TransferPath, "bizTransferNo": "T9999", "code": 0.0, "dataCode": 1.0,
+				"reason": "转账订单不存在"},
+			absent: []string{"transferNo", "err"}},
+		{name: "transfer with anomalies", level: "WARN",
+			setup: func(f *fixture) *http.Request {
+				f.eng.transfer = syncer.TransferOutcome{Status: paysync.TransferProgress,
+					Anomalies: []paysync.AnomalyCode{paysync.AnomalyTransferNotAtChannel}}
+				return httptest.NewRequest(http.MethodPost, TransferPath, strings.NewReader(
+					f.sign(`{"transferNo":"4001","reqTime":1715500231}`)))
+			},
+			want: map[string]any{"endpoint": TransferPath, "transferNo": "4001", "code": 0.0, "dataCode": 0.0,
+				"anomalies": []any{"transfer_not_at_channel"}}},
 		{name: "internal error", level: "ERROR",
 			setup: func(f *fixture) *http.Request {
 				f.eng.payErr = errors.New("disk full")

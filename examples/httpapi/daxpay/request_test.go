@@ -175,3 +175,106 @@ func TestCheckReqTime(t *testing.T) {
 		})
 	}
 }
+
+// The field rules of the refund and transfer endpoints, one table for both:
+// each number at most 100 characters, one of the two required, both kept
+// (the engine lets the system number win), strings only; the other
+// endpoints' numbers do not stand in for them.
+func TestDecodeRefundTransfer(t *testing.T) {
+	type numbers struct{ no, biz string }
+	decoders := []struct {
+		no, biz string // the field names
+		decode  func([]byte) (numbers, error)
+	}{
+		{"refundNo", "bizRefundNo", func(b []byte) (numbers, error) {
+			p, err := DecodeRefund(b, nil)
+			return numbers{p.RefundNo, p.BizRefundNo}, err
+		}},
+		{"transferNo", "bizTransferNo", func(b []byte) (numbers, error) {
+			p, err := DecodeTransfer(b, nil)
+			return numbers{p.TransferNo, p.BizTransferNo}, err
+		}},
+	}
+	han100 := strings.Repeat("退", 100) // 100 characters, 300 bytes
+	x100 := strings.Repeat("x", 100)
+	tests := []struct {
+		name    string
+		body    string // NO and BIZ stand for the endpoint's field names
+		want    numbers
+		wantErr string // NO and BIZ replaced too
+	}{
+		{name: "system number", body: `{"NO":"3001","reqTime":1}`, want: numbers{no: "3001"}},
+		{name: "merchant number", body: `{"BIZ":"R0001","reqTime":1}`, want: numbers{biz: "R0001"}},
+		{name: "both, both kept", body: `{"NO":"3001","BIZ":"R0002","reqTime":1}`, want: numbers{"3001", "R0002"}},
+		{name: "empty system number, merchant number", body: `{"NO":"","BIZ":"R0001","reqTime":1}`, want: numbers{biz: "R0001"}},
+		{name: "null system number", body: `{"NO":null,"BIZ":"R0001","reqTime":1}`, want: numbers{biz: "R0001"}},
+		{name: "100 characters each", body: `{"NO":"` + x100 + `","BIZ":"` + han100 + `","reqTime":1}`, want: numbers{x100, han100}},
+		{name: "33 characters, over pay's 32", body: `{"NO":"` + strings.Repeat("1", 33) + `","reqTime":1}`, want: numbers{no: strings.Repeat("1", 33)}},
+		{name: "escaped text", body: `{"NO":"R\u00e9<1>","reqTime":1}`, want: numbers{no: "Ré<1>"}},
+
+		{name: "no numbers", body: `{"reqTime":1}`, wantErr: "NO and BIZ cannot both be empty"},
+		{name: "empty numbers", body: `{"NO":"","BIZ":"","reqTime":1}`, wantErr: "NO and BIZ cannot both be empty"},
+		{name: "null numbers", body: `{"NO":null,"BIZ":null,"reqTime":1}`, wantErr: "NO and BIZ cannot both be empty"},
+		{name: "pay numbers do not count", body: `{"orderNo":"1005","bizOrderNo":"P0005","reqTime":1}`, wantErr: "NO and BIZ cannot both be empty"},
+		{name: "system number 101 characters", body: `{"NO":"` + x100 + `x","reqTime":1}`, wantErr: "NO is longer than 100 characters"},
+		{name: "merchant number 101 characters", body: `{"BIZ":"` + han100 + `退","reqTime":1}`, wantErr: "BIZ is longer than 100 characters"},
+		{name: "system number a number", body: `{"NO":3001,"reqTime":1}`, wantErr: "NO must be a string"},
+		{name: "merchant number a boolean", body: `{"NO":"3001","BIZ":true,"reqTime":1}`, wantErr: "BIZ must be a string"},
+		{name: "no reqTime", body: `{"NO":"3001"}`, wantErr: "reqTime is required"},
+		{name: "bad clientIp", body: `{"NO":"3001","clientIp":"::1%lo","reqTime":1}`, wantErr: "clientIp is not an IPv4 or IPv6 address"},
+		{name: "nonceStr too long", body: `{"NO":"3001","nonceStr":"` + strings.Repeat("n", 33) + `","reqTime":1}`, wantErr: "nonceStr is longer than 32 characters"},
+		{name: "& in the number", body: `{"NO":"3001&BIZ=R0002","reqTime":1}`, wantErr: `NO holds a character the signature cannot bind (" \ & = or a control character)`},
+	}
+	for _, d := range decoders {
+		names := strings.NewReplacer("BIZ", d.biz, "NO", d.no)
+		for _, tt := range tests {
+			t.Run(d.no+"/"+tt.name, func(t *testing.T) {
+				got, err := d.decode([]byte(names.Replace(tt.body)))
+				if tt.wantErr != "" {
+					want := names.Replace(tt.wantErr)
+					if !errors.Is(err, paysync.ErrInvalidRequest) || paysync.ErrorMessage(err) != want {
+						t.Fatalf("err = %v, want ErrInvalidRequest %q", err, want)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != tt.want {
+					t.Fatalf("got %+v, want %+v", got, tt.want)
+				}
+			})
+		}
+		for _, body := range []string{`{"NO":"1","reqTime":1`, `{"NO":"1","reqTime":{}}`, `{"NO":["1"],"reqTime":1}`} {
+			if _, err := d.decode([]byte(names.Replace(body))); !errors.Is(err, ErrMalformed) {
+				t.Fatalf("%s: err = %v, want ErrMalformed", body, err)
+			}
+		}
+	}
+}
+
+// The common fields decode on the refund and transfer endpoints as on pay.
+func TestDecodeRefundTransferCommon(t *testing.T) {
+	const common = `"appId":"A1","clientIp":"::1","nonceStr":"n1","reqTime":"2024-05-12 15:50:31","sign":"s"}`
+	want := Common{AppID: "A1", ClientIP: "::1", NonceStr: "n1", Sign: "s"}
+	r, err := DecodeRefund([]byte(`{"refundNo":"3001",`+common), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := DecodeTransfer([]byte(`{"bizTransferNo":"T0001",`+common), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []Common{r.Common, tr.Common} {
+		if !c.ReqTime.Equal(time.Unix(vectorTime, 0)) {
+			t.Fatalf("ReqTime = %v", c.ReqTime)
+		}
+		if len(c.Fields) != 5 || c.Fields["sign"] != "" || c.Fields["reqTime"] != "2024-05-12 15:50:31" {
+			t.Fatalf("Fields = %v", c.Fields)
+		}
+		c.ReqTime, c.Fields = time.Time{}, nil
+		if !reflect.DeepEqual(c, want) {
+			t.Fatalf("got %+v, want %+v", c, want)
+		}
+	}
+}

@@ -26,7 +26,8 @@ type demo struct {
 }
 
 // newDemo builds the demo engine and loads the orders of README.md "Demo
-// data": channel "demo", amounts 10.00 CNY.
+// data": channel "demo", pay orders of 10.00 CNY, an allocation of one, and
+// refunds and transfers in progress whose truths at the channel differ.
 func newDemo(ctx context.Context, logger *slog.Logger) (*demo, error) {
 	store := memstore.New()
 	ch := channeltest.New(channeltest.Config{Name: "demo"})
@@ -63,6 +64,7 @@ func newDemo(ctx context.Context, logger *slog.Logger) (*demo, error) {
 		{"1002", "P0002", paysync.PayProgress, now.Add(time.Hour), channel.PayProgress},
 		{"1003", "P0003", paysync.PayProgress, now.Add(-time.Minute), channel.PayProgress},
 		{"1004", "P0004", paysync.PaySuccess, now.Add(time.Hour), channel.PayClosed},
+		{"1005", "P0005", paysync.PaySuccess, now.Add(time.Hour), channel.PaySuccess},
 	} {
 		if err := pay(p.no, p.biz, p.st, p.expires, p.truth); err != nil {
 			return nil, err
@@ -82,5 +84,74 @@ func newDemo(ctx context.Context, logger *slog.Logger) (*demo, error) {
 		return nil, err
 	}
 	ch.SetAllocation("2001", channeltest.Allocated(a, channel.ReceiverSuccess))
+	if err := seedRefunds(ctx, s, ch); err != nil {
+		return nil, err
+	}
+	if err := seedTransfers(ctx, s, store, ch, now); err != nil {
+		return nil, err
+	}
 	return &demo{engine: s, sweep: s.Run, store: store}, nil
+}
+
+// seedRefunds creates the demo's three refunds of pay order 1005 through
+// the engine, which reserves their 9.00 on it, and scripts what the channel
+// did with each: paid 3001 back, closed 3002, is still paying 3003. They are
+// created as the demo starts, by the engine's clock, so none is past the
+// not-found grace (Config.NotFoundAfter) when first synced — and the channel
+// knows all three, so their answers do not depend on age anyway.
+func seedRefunds(ctx context.Context, s *syncer.Syncer, ch *channeltest.Channel) error {
+	refunded := decimal.Zero
+	for _, r := range []struct {
+		no, biz, amount string
+		truth           channel.RefundState
+	}{
+		{"3001", "R0001", "4.00", channel.RefundSuccess},
+		{"3002", "R0002", "3.00", channel.RefundClosed},
+		{"3003", "R0003", "2.00", channel.RefundProgress},
+	} {
+		ro, err := s.CreateRefund(ctx, syncer.NewRefund{RefundNo: r.no, BizRefundNo: r.biz, OrderNo: "1005",
+			Amount: decimal.RequireFromString(r.amount), Reason: "demo refund " + r.biz})
+		if err != nil {
+			return err
+		}
+		truth := channeltest.RefundAnswer(ro, r.truth)
+		if r.truth == channel.RefundSuccess {
+			truth.FinishedAt = ro.CreatedAt
+			refunded = refunded.Add(ro.Amount)
+		}
+		ch.SetRefund(r.no, truth)
+	}
+	// The trade at the channel shows the money paid back; pay sync leaves an
+	// order with refunds to refund sync, so 1005 stays success.
+	trade, _ := ch.Truth("1005")
+	trade.State, trade.RefundedAmount, trade.Raw = channel.PayRefunded, refunded, nil
+	ch.SetPay("1005", trade)
+	return nil
+}
+
+// seedTransfers stores the demo's two payouts, both in progress, created as
+// the demo starts, and scripts the channel: 4001 paid, 4002 failed.
+func seedTransfers(ctx context.Context, s *syncer.Syncer, store *memstore.Store, ch *channeltest.Channel, now time.Time) error {
+	for _, t := range []struct {
+		no, biz, amount, payee string
+		truth                  channel.TransferState
+	}{
+		{"4001", "T0001", "5.00", "o-demo-payee-1", channel.TransferSuccess},
+		{"4002", "T0002", "6.00", "o-demo-payee-2", channel.TransferFailed},
+	} {
+		o := paysync.TransferOrder{TransferNo: t.no, BizTransferNo: t.biz, Channel: "demo",
+			Amount: decimal.RequireFromString(t.amount), Currency: "CNY", PayeeType: "openid", PayeeAccount: t.payee,
+			PayeeName: "Demo Payee", Reason: "demo payout " + t.biz, Status: paysync.TransferProgress,
+			CreatedAt: now, UpdatedAt: now}
+		o.Schedule.NextSyncAt = s.Timetables().Transfer.First(o.CreatedAt, time.Time{})
+		if err := store.CreateTransferOrder(ctx, o); err != nil {
+			return err
+		}
+		truth := channeltest.TransferAnswer(o, t.truth)
+		if t.truth == channel.TransferSuccess {
+			truth.FinishedAt = now
+		}
+		ch.SetTransfer(t.no, truth)
+	}
+	return nil
 }

@@ -31,7 +31,14 @@ type host struct {
 
 func newHost(t *testing.T) *host {
 	t.Helper()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return newHostLogging(t, io.Discard)
+}
+
+// newHostLogging is newHost with the handler's and engine's log lines, as
+// JSON, written to w.
+func newHostLogging(t *testing.T, w io.Writer) *host {
+	t.Helper()
+	logger := slog.New(slog.NewJSONHandler(w, nil))
 	d, err := newDemo(context.Background(), logger)
 	if err != nil {
 		t.Fatal(err)
@@ -129,6 +136,23 @@ func TestSignedStringAttacks(t *testing.T) {
 			body: `{"bizOrderNo":"P0001","nonceStr":"abc123","reqTime":%d}`,
 			forge: func(s string) string {
 				return replace(`"nonceStr":"abc123",`, ``)(replace(`"P0001"`, `"P0001&nonceStr=abc123"`)(s))
+			}},
+		{name: `replay on the refund endpoint with nonceStr renamed nonce"Str`, path: daxpay.RefundPath, sent: true,
+			body:  `{"refundNo":"3003","nonceStr":"abc123","reqTime":%d}`,
+			forge: replace(`"nonceStr"`, `"nonce\"Str"`)},
+		{name: `replay on the transfer endpoint with a \ added to the nonce`, path: daxpay.TransferPath, sent: true,
+			body:  `{"transferNo":"4001","nonceStr":"abc123","reqTime":%d}`,
+			forge: replace(`"abc123"`, `"abc123\\"`)},
+		{name: `refundNo renamed refund"No, to sync the bizRefundNo refund instead`, path: daxpay.RefundPath,
+			body:  `{"bizRefundNo":"R0001","refundNo":"3003","reqTime":%d}`,
+			forge: replace(`"refundNo"`, `"refund\"No"`)},
+		{name: `transferNo renamed, to sync the bizTransferNo transfer instead`, path: daxpay.TransferPath,
+			body:  `{"bizTransferNo":"T0001","transferNo":"4002","reqTime":%d}`,
+			forge: replace(`"transferNo"`, `"transfer\\No"`)},
+		{name: `nonce folded into bizTransferNo`, path: daxpay.TransferPath, sent: true,
+			body: `{"bizTransferNo":"T0002","nonceStr":"abc123","reqTime":%d}`,
+			forge: func(s string) string {
+				return replace(`"nonceStr":"abc123",`, ``)(replace(`"T0002"`, `"T0002&nonceStr=abc123"`)(s))
 			}},
 		{name: `nonce folded into an unknown field`, path: daxpay.PayPath, sent: true,
 			body: `{"bizOrderNo":"P0002","mchNo":"M1","nonceStr":"abc123","reqTime":%d}`,

@@ -1,6 +1,7 @@
-// Command httpapi serves the two DaxPay sync endpoints, POST /unipay/sync/pay
-// and POST /unipay/sync/allocation, over a paysync engine loaded with demo
-// orders. See README.md for a walkthrough.
+// Command httpapi serves the DaxPay sync endpoints — POST /unipay/sync/pay,
+// /unipay/sync/allocation, /unipay/sync/refund and /unipay/sync/transfer —
+// over a paysync engine loaded with demo orders. See README.md for a
+// walkthrough.
 //
 //	go run ./examples/httpapi -addr 127.0.0.1:9000 -secret 123456 -sign-type HMAC_SHA256
 package main

@@ -2,7 +2,7 @@ package paysync
 
 import "time"
 
-// Schedule is an order's place in the background sweep (DESIGN §8).
+// Schedule is an order's place in the background sweep (docs/sweep.md).
 //
 // The syncer owns NextSyncAt, Attempts and Exhausted and writes them with every
 // commit; a store owns LeaseOwner and LeaseUntil, which only claims and releases

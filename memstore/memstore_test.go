@@ -14,7 +14,7 @@ func TestConformance(t *testing.T) {
 	repositorytest.Run(t, newStore, repositorytest.Options{})
 }
 
-// The costs DESIGN §10 bounds: at a million orders stored, at most twice
+// The costs docs/performance.md#store-benchmarks bounds: at a million orders stored, at most twice
 // the cost at ten thousand.
 func BenchmarkClaim10k(b *testing.B) { repositorytest.BenchmarkClaim(b, newStore, 10_000) }
 func BenchmarkClaim1M(b *testing.B)  { repositorytest.BenchmarkClaim(b, newStore, 1_000_000) }

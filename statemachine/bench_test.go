@@ -21,7 +21,7 @@ func BenchmarkPay(b *testing.B) {
 	}
 }
 
-// BenchmarkFSMBaseline is DESIGN §10's baseline: looplab/fsm on the pay table,
+// BenchmarkFSMBaseline is docs/performance.md#the-baseline: looplab/fsm on the pay table,
 // the table built outside the loop.
 func BenchmarkFSMBaseline(b *testing.B) {
 	var events fsm.Events

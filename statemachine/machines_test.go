@@ -7,7 +7,7 @@ import (
 	"github.com/paysync/paysync/statemachine"
 )
 
-// spec is one machine as DESIGN §3 states it, written out independently of
+// spec is one machine as docs/state-machines.md states it, written out independently of
 // the package's tables so that the tests check the tables against the design
 // rather than against themselves.
 type spec struct {
@@ -148,7 +148,7 @@ func payManualSpec() spec {
 	return m
 }
 
-// refundLike is the refund and transfer table as DESIGN §3 states it.
+// refundLike is the refund and transfer table as docs/state-machines.md states it.
 func refundLike() map[[2]string]string {
 	const progress, success, closed, fail = "progress", "success", "close", "fail"
 	return map[[2]string]string{

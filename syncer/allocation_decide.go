@@ -9,7 +9,7 @@ import (
 	"github.com/paysync/paysync/statemachine"
 )
 
-// allocDecision is what one sync does to an allocation order (DESIGN §7).
+// allocDecision is what one sync does to an allocation order (docs/allocation-sync.md).
 type allocDecision struct {
 	receivers []paysync.AllocationReceiver // the receivers after the sync (a copy)
 	finals    []int                        // receivers whose result became final

@@ -31,7 +31,7 @@ const (
 	cfail   = channel.ReceiverFail
 )
 
-// TestDecideAllocationAggregate covers every aggregate case of DESIGN §7.
+// TestDecideAllocationAggregate covers every aggregate case of docs/allocation-sync.md#aggregation.
 func TestDecideAllocationAggregate(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	tests := []struct {

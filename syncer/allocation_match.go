@@ -5,7 +5,7 @@ import (
 	"github.com/paysync/paysync/channel"
 )
 
-// matchReceivers pairs local receivers with the channel's entries (DESIGN §7)
+// matchReceivers pairs local receivers with the channel's entries (docs/allocation-sync.md#matching-receivers)
 // and returns, for each receiver, the index of its entry or -1. Ignored
 // receivers are never matched. Each entry is used at most once, so two
 // receivers with one account stay two receivers.

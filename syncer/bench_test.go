@@ -13,7 +13,7 @@ import (
 	"github.com/paysync/paysync/repository"
 )
 
-// The figures of DESIGN §10. Run: go test -run '^$' -bench . -benchmem ./syncer
+// The figures of docs/performance.md#engine-benchmarks. Run: go test -run '^$' -bench . -benchmem ./syncer
 
 // BenchmarkFSMBaseline is the yardstick: a looplab/fsm built on the whole pay
 // table, then one progress → success event.

@@ -53,7 +53,7 @@ const (
 // caller's ctx ends and answers after 0–2 ms, while truths move along real
 // paths on the test clock. A fault-free drain follows: a channel without
 // faults holding the same truths, one sync per order. Then every order must
-// match its channel truth or carry the anomaly DESIGN §6/§7 prescribe, its
+// match its channel truth or carry the anomaly docs/pay-sync.md and docs/allocation-sync.md prescribe, its
 // trail must show no lost update and no duplicate event, and the run must be
 // race-free under -race.
 //
@@ -526,7 +526,7 @@ func (c *chaos) check() {
 }
 
 // checkChaosPay: the order agrees with the channel's final truth, or
-// carries the anomaly DESIGN §6 prescribes for the disagreement.
+// carries the anomaly docs/pay-sync.md#decision-table prescribes for the disagreement.
 func checkChaosPay(t *testing.T, st repository.Store, p chaosPay, o paysync.PayOrder, tr channel.PayReport, trail payTrail, now time.Time) {
 	no := o.OrderNo
 	if p.mismatch && (tr.State == channel.PaySuccess || tr.State == channel.PayRefunded) {
@@ -586,7 +586,7 @@ func checkChaosPay(t *testing.T, st repository.Store, p chaosPay, o paysync.PayO
 }
 
 // checkChaosAlloc: each receiver holds its own share's result, or stays
-// pending with the anomaly DESIGN §7 prescribes; the aggregate follows the
+// pending with the anomaly docs/allocation-sync.md#receiver-results prescribes; the aggregate follows the
 // rule.
 func checkChaosAlloc(t *testing.T, st repository.Store, a chaosAlloc, o paysync.AllocationOrder, rep channel.AllocationReport, known bool) {
 	no := o.AllocationNo

@@ -4,7 +4,7 @@
 // A Syncer syncs one order on demand (SyncPay, SyncAllocation), applies a
 // verified channel callback (ApplyPayNotification), and sweeps every stuck
 // order in the background (Sweep, Run). All paths share one per-order lock,
-// one decision table (DESIGN §6, §7) and one atomic commit, so whichever path
+// one decision table (docs/pay-sync.md, docs/allocation-sync.md, docs/refund-sync.md) and one atomic commit, so whichever path
 // sees a change first records it, once.
 //
 // Many Syncers (one per host) may share one store: there is no lock across

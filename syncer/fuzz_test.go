@@ -44,7 +44,7 @@ func (f *fuzzBytes) amount() decimal.Decimal {
 // receivers never matched, pairs with both ids have equal ids, no receiver
 // left out while a fitting entry is unused, deterministic, inputs
 // untouched), then decideAllocation on the same input: no error, final and
-// ignored receivers unchanged, the aggregate by DESIGN §7's rule.
+// ignored receivers unchanged, the aggregate by the rule of docs/allocation-sync.md#aggregation.
 func FuzzMatchReceivers(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte{2, 0x80, 1, 0x80, 1, 2, 0x88, 1, 0x90, 1})

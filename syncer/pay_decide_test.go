@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-// payCell is one cell of DESIGN §6's table: local status, channel state,
+// payCell is one cell of docs/pay-sync.md#decision-table: local status, channel state,
 // expiry and (when the table closes at the channel) the close outcome.
 type payCell struct {
 	l       paysync.PayStatus
@@ -122,7 +122,7 @@ func payTableCells() []payCell {
 	return cells
 }
 
-// TestDecidePayTable covers every cell of DESIGN §6's table, expired and
+// TestDecidePayTable covers every cell of docs/pay-sync.md#decision-table, expired and
 // not, and the close outcomes that feed back into it.
 func TestDecidePayTable(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)

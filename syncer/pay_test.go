@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestSyncPayTable runs every cell of DESIGN §6's table through the engine:
+// TestSyncPayTable runs every cell of docs/pay-sync.md#decision-table through the engine:
 // store, fake channel and commit, and checks what was written.
 func TestSyncPayTable(t *testing.T) {
 	for _, tc := range payTableCells() {

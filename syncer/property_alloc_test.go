@@ -115,7 +115,7 @@ func checkMatch(t testing.TB, rs []paysync.AllocationReceiver, es []channel.Rece
 	return m
 }
 
-// compatible says whether DESIGN §7 lets r and e be a pair.
+// compatible says whether docs/allocation-sync.md#matching-receivers lets r and e be a pair.
 func compatible(r paysync.AllocationReceiver, e channel.ReceiverReport) bool {
 	if r.OutDetailID != "" && e.OutDetailID != "" {
 		return r.OutDetailID == e.OutDetailID
@@ -187,7 +187,7 @@ func randomEntries(r *rand.Rand, rs []paysync.AllocationReceiver, withIDs bool) 
 // allocations the channel does not know yet, channel errors. After every
 // sync it checks that nothing panicked, final receiver results never
 // changed, no channel entry was applied to two receivers, the records and
-// events match the changes, and the aggregate equals DESIGN §7's rule,
+// events match the changes, and the aggregate equals the rule of docs/allocation-sync.md#aggregation,
 // recomputed here.
 func TestPropertyAllocation(t *testing.T) {
 	seeds, steps := propertySeeds, 250
@@ -524,7 +524,7 @@ func b2i(b bool) int {
 	return 0
 }
 
-// wantAllocAggregate is DESIGN §7's rule over receivers that are not ignore,
+// wantAllocAggregate is the rule of docs/allocation-sync.md#aggregation over receivers that are not ignore,
 // given the order before the sync. unchanged: the sync had no answer to apply.
 func wantAllocAggregate(before paysync.AllocationOrder, rs []paysync.AllocationReceiver, unchanged bool) (paysync.AllocationStatus, paysync.AllocationResult) {
 	if unchanged {
@@ -562,7 +562,7 @@ func wantAllocAggregate(before paysync.AllocationOrder, rs []paysync.AllocationR
 	return before.Status, before.Result
 }
 
-// wantAllocAnomalies lists the codes DESIGN §7 raises for an answer, given
+// wantAllocAnomalies lists the codes docs/allocation-sync.md#receiver-results raises for an answer, given
 // the matching m.
 func wantAllocAnomalies(rs []paysync.AllocationReceiver, es []channel.ReceiverReport, m []int) []paysync.AnomalyCode {
 	var out []paysync.AnomalyCode

@@ -36,7 +36,7 @@ func newRand(seed uint64) *rand.Rand {
 // TestPropertyPay drives a dozen pay orders through random sequences of
 // channel truths moving along real paths, syncs, callbacks (current and
 // stale), expiry, close outcomes, channel faults and cancelled contexts, and
-// checks DESIGN §6's invariants after every step.
+// checks docs/pay-sync.md's invariants after every step.
 func TestPropertyPay(t *testing.T) {
 	seeds, steps := propertySeeds, 300
 	if testing.Short() {
@@ -574,7 +574,7 @@ func checkPayTrail(t testing.TB, store repository.Store, start paysync.PayStatus
 	assert.LessOrEqual(t, o.Version-1, int64(len(tr.syncs)), "%s: more commits than SyncRecords", no)
 }
 
-// wantPayEvent is the status event DESIGN §2 names for a move.
+// wantPayEvent is the status event docs/domain.md#status-events names for a move.
 func wantPayEvent(from, to paysync.PayStatus) paysync.EventType {
 	switch to {
 	case paysync.PayProgress:

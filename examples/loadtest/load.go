@@ -22,7 +22,7 @@ import (
 // channelName is the one channel of a run.
 const channelName = "load"
 
-// heapInterval is how often the heap is sampled (DESIGN §10).
+// heapInterval is how often the heap is sampled (docs/performance.md#the-sweep-load-program).
 const heapInterval = 10 * time.Millisecond
 
 // load runs one measured sweep as o describes, writing progress lines to

@@ -2,7 +2,7 @@
 // loads -orders pay orders in progress, all due, into a memstore, puts a
 // channeltest fake with -latency and a rate limit of -rate calls per second
 // behind a Syncer, runs one Sweep with -concurrency workers and prints the
-// figures of DESIGN §10 as one line of key=value pairs on stdout.
+// figures of docs/performance.md#the-sweep-load-program as one line of key=value pairs on stdout.
 //
 //	go run ./examples/loadtest -orders 20000 -latency 10ms -rate 5000 -concurrency 128
 //

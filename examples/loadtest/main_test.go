@@ -16,7 +16,7 @@ import (
 // These tests check that the program works and checks itself, at sizes CI
 // runs in a moment; they time nothing.
 
-// lineKeys are the keys DESIGN §10 and the issue ask of the last line, and
+// lineKeys are the keys docs/performance.md#the-sweep-load-program asks of the last line, and
 // the extras the program adds.
 var lineKeys = []string{"orders", "elapsed", "rate", "limit", "ratio", "p50_ms", "p99_ms",
 	"max_held", "max_leased", "heap_peak_mib", "rejections", "adjusted", "errors"}

@@ -27,7 +27,7 @@ type meter struct {
 	claimed   atomic.Int64
 	finished  atomic.Int64
 	released  atomic.Int64
-	maxHeld   atomic.Int64 // claimed − finished (DESIGN §10)
+	maxHeld   atomic.Int64 // claimed − finished (docs/performance.md#the-sweep-load-program)
 	maxLeased atomic.Int64 // claimed − released: leases the pass still holds
 }
 

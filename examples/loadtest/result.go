@@ -11,7 +11,7 @@ import (
 	"github.com/paysync/paysync/syncer"
 )
 
-// result is what one run measured (DESIGN §10) and what its self-check
+// result is what one run measured (docs/performance.md#the-sweep-load-program) and what its self-check
 // found.
 type result struct {
 	orders     int

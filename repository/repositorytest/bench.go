@@ -13,7 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// BenchmarkClaim measures what DESIGN §10 bounds: with stored pay orders
+// BenchmarkClaim measures what docs/performance.md#store-benchmarks bounds: with stored pay orders
 // stored and due, claim 100 of them. The orders are loaded outside the
 // timer; so is re-arming each claim's orders, which moves them behind every
 // other due order (each at a due time of its own) and drops their lease, so
@@ -80,7 +80,7 @@ func benchClaim[O any](b *testing.B, st repository.Store, k kind[O], stored int)
 	}
 }
 
-// BenchmarkCommit measures what DESIGN §10 bounds: with stored pay orders
+// BenchmarkCommit measures what docs/performance.md#store-benchmarks bounds: with stored pay orders
 // stored, commit one status change with its SyncRecord, AdjustRecord and
 // Event. Each iteration commits the next order, from progress to success
 // (or, once every order has had its turn, back), at the version it holds.

@@ -3,7 +3,7 @@
 // its tests and must pass all of it. The suite has no switch to skip a
 // contract; Options only sizes the tests that load many orders or writers.
 //
-// It also exports benchmarks of the two costs DESIGN §10 bounds (claim and
+// It also exports benchmarks of the two costs docs/performance.md#store-benchmarks bounds (claim and
 // commit with many orders stored) and builders of valid orders, records,
 // sightings and refund changes for other packages' tests.
 package repositorytest

@@ -14,11 +14,11 @@ import (
 	"github.com/paysync/paysync"
 )
 
-// keyRule is DESIGN §9's name rule, written as the regexp it is stated as,
+// keyRule is docs/wire.md#canonical-form's name rule, written as the regexp it is stated as,
 // so that the fuzz target checks validKey against another implementation.
 var keyRule = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
 
-// FuzzCanonicalForm checks DESIGN §9's property: two accepted bodies with
+// FuzzCanonicalForm checks docs/wire.md#canonical-form's property: two accepted bodies with
 // equal signed strings decode to the same request. For each of two bodies
 // it checks that DecodeRequestObject accepts exactly what the rules allow
 // (against DecodeObject and keyRule), that an accepted body's signed string

@@ -19,7 +19,7 @@ const (
 	maxBizOrderNo      = 100
 	maxAllocationNo    = 32
 	maxBizAllocationNo = 100
-	maxRefundNo        = 100 // refund and transfer numbers: DESIGN §9
+	maxRefundNo        = 100 // refund and transfer numbers: docs/wire.md#request-fields
 	maxBizRefundNo     = 100
 	maxTransferNo      = 100
 	maxBizTransferNo   = 100

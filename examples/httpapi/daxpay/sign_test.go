@@ -7,7 +7,7 @@ import (
 	"github.com/paysync/paysync"
 )
 
-// The DESIGN §9 / reference §6.3 vectors, secret 123456.
+// The docs/wire.md#test-vectors, secret 123456.
 var vectors = []struct {
 	name      string
 	fields    Fields

@@ -131,18 +131,6 @@ func (k *payoutKind[O]) sync(ctx context.Context, s *Syncer, c call, o O, given 
 		}
 		out.status = k.read(&o).status
 	}
-	var pay paysync.PayOrder
-	if k.onPay != nil {
-		releasePay, _, err := s.lock(ctx, c.op, s.payLocks, k.onPay(o))
-		if err != nil {
-			return out, err
-		}
-		defer releasePay()
-		if pay, err = s.store.GetPayOrder(ctx, k.onPay(o)); err != nil {
-			return out, storeError(c.op, err) // a refund of no pay order is a broken store
-		}
-	}
-
 	var rep payoutReport
 	if given != nil {
 		rep = *given
@@ -155,14 +143,28 @@ func (k *payoutKind[O]) sync(ctx context.Context, s *Syncer, c call, o O, given 
 			if noAnswer(ctx) {
 				return out, paysync.E(c.op, paysync.ErrCanceled, errors.Join(ctx.Err(), err))
 			}
-			return k.failed(ctx, s, &c, o, pay, &rep, err)
+			return k.failed(ctx, s, &c, o, &rep, err)
 		}
 	}
 	if !validPayoutState(rep.State) {
-		return k.failed(ctx, s, &c, o, pay, &rep, errors.New("channel answered unknown state "+rep.State))
+		return k.failed(ctx, s, &c, o, &rep, errors.New("channel answered unknown state "+rep.State))
+	}
+	c.answered(s)
+
+	// A refund's pay order is locked only now, with the answer in hand, so
+	// that no sync of the pay order waits on this refund's channel call.
+	var pay paysync.PayOrder
+	if k.onPay != nil {
+		releasePay, _, err := s.lock(ctx, c.op, s.payLocks, k.onPay(o))
+		if err != nil {
+			return k.unsettled(ctx, s, &c, o, &rep, err)
+		}
+		defer releasePay()
+		if pay, err = s.store.GetPayOrder(storeCtx(ctx), k.onPay(o)); err != nil {
+			return out, storeError(c.op, err) // a refund of no pay order is a broken store
+		}
 	}
 
-	c.answered(s)
 	for attempt := 0; ; attempt++ {
 		d := decidePayout(&k.rules, k.read(&o).view(), &rep, s.cfg.NotFoundAfter, c.now)
 		res, err := k.commitSync(ctx, s, &c, o, pay, &rep, &d)
@@ -182,7 +184,7 @@ func (k *payoutKind[O]) sync(ctx context.Context, s *Syncer, c call, o O, given 
 			}
 		}
 	}
-	return k.failed(ctx, s, &c, o, pay, &rep, paysync.E(c.op, paysync.ErrVersionConflict, nil))
+	return k.failed(ctx, s, &c, o, &rep, paysync.E(c.op, paysync.ErrVersionConflict, nil))
 }
 
 func validPayoutState(st string) bool {
@@ -350,8 +352,12 @@ func finishedAt(rep *payoutReport, now time.Time) time.Time {
 func utcMicro(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // failed records a sync whose outcome is unknown, as payFailed does.
-func (k *payoutKind[O]) failed(ctx context.Context, s *Syncer, c *call, o O, pay paysync.PayOrder, rep *payoutReport, cause error) (payoutOutcome, error) {
+func (k *payoutKind[O]) failed(ctx context.Context, s *Syncer, c *call, o O, rep *payoutReport, cause error) (payoutOutcome, error) {
 	p := k.read(&o)
+	var pay paysync.PayOrder // for an exhausted refund's payload; read without its lock, nothing of it is written
+	if k.onPay != nil {
+		pay, _ = s.store.GetPayOrder(storeCtx(ctx), k.onPay(o))
+	}
 	rec := s.failure(ctx, c, p.trade, cause)
 	rec.ChannelState, rec.Raw = rep.State, rep.Raw
 	out := payoutOutcome{status: p.status, channelState: rep.State, recordID: rec.ID}
@@ -383,4 +389,19 @@ type eventNote struct {
 	anomaly  paysync.AnomalyCode
 	operator string
 	reason   string
+}
+
+// unsettled records an answer the sync had in hand when it could not take
+// the refund's pay order's lock (busy, or the caller gone): the SyncRecord
+// keeps the answer and says why nothing followed from it; the order keeps
+// its due time.
+func (k *payoutKind[O]) unsettled(ctx context.Context, s *Syncer, c *call, o O, rep *payoutReport, cause error) (payoutOutcome, error) {
+	p := k.read(&o)
+	rec := s.record(c, p.trade, rep.State, rep.Raw)
+	rec.ErrorCode, rec.ErrorMsg = string(paysync.ErrorCode(cause)), cause.Error()
+	out := payoutOutcome{status: p.status, channelState: rep.State, recordID: rec.ID}
+	if err := s.store.SaveEntries(storeCtx(ctx), repository.Entries{Sync: rec}); err != nil {
+		return out, paysync.E(c.op, paysync.ErrInternal, errors.Join(cause, err))
+	}
+	return out, cause
 }

@@ -172,25 +172,53 @@ func TestEndToEndPaymentCallbackIsApplied(t *testing.T) {
 	}
 }
 
-// TestEndToEndRefundCallbackTODO is the refund part of the end-to-end test.
-// The refund engine (Syncer.CreateRefund, Syncer.ApplyRefundNotification)
-// is not in the core yet, so the test parses the notification and stops.
-// Once the engine lands it must: CreateRefund R3001 of 10.00 on paid order
-// 1001 (refund in progress, 10.00 reserved), apply the parsed notice with
-// ApplyRefundNotification(ctx, n.RefundNo, n.Refund, SourceCallback) — its
-// Amount is zero, so the engine must accept a success without an amount —
-// and find the refund success, the pay order's RefundedAmount 10.00,
-// ReservedAmount 0 and RefundStatus partial_refund; then a second notice
-// for R3002 whose refund_fee is the cumulative 30.00 must book R3002's own
-// amount, never 30.00; and SyncRefund answering REFUND_SUCCESS is a no-op.
-func TestEndToEndRefundCallbackTODO(t *testing.T) {
+// TestEndToEndRefundCallback: refunds of a paid order are recorded by
+// CreateRefund and their successes applied from Alipay's RSA2-signed
+// notices. A notice's refund_fee is the trade's total refunded so far, so
+// the adapter reports no amount and the engine books each refund's own:
+// after R3001 (10.00) and R3002 (20.00, its notice saying 30.00) the pay
+// order has refunded 30.00, never 10 + 30. A sync that finds
+// REFUND_SUCCESS changes nothing more.
+func TestEndToEndRefundCallback(t *testing.T) {
 	e := newE2E(t)
-	n, err := e.ali.ParseNotification(e.ctx, notification(testKeys().alipay, refundNotice("R3001", "TRADE_SUCCESS", "10.00")))
-	if err != nil {
+	e.order(t, "1001", e.now.Add(20*time.Minute))
+	e.emu.on(queryMethod, answer{biz: js(tradeOf("1001", "TRADE_SUCCESS"))})
+	if _, err := e.s.SyncPay(e.ctx, syncer.PayRequest{OrderNo: "1001"}); err != nil {
 		t.Fatal(err)
 	}
-	if n.Kind != alipay.KindRefund || n.RefundNo != "R3001" || n.Refund.State != channel.RefundSuccess || !n.Refund.Amount.IsZero() {
-		t.Fatalf("notification = %+v", n)
+	d := decimal.RequireFromString
+	for _, r := range []syncer.NewRefund{
+		{RefundNo: "R3001", BizRefundNo: "BR3001", OrderNo: "1001", Amount: d("10.00")},
+		{RefundNo: "R3002", BizRefundNo: "BR3002", OrderNo: "1001", Amount: d("20.00")},
+	} {
+		if _, err := e.s.CreateRefund(e.ctx, r); err != nil {
+			t.Fatal(err)
+		}
 	}
-	t.Skip("TODO: the refund engine (Syncer.CreateRefund, Syncer.ApplyRefundNotification) is not in the core yet")
+	for _, notice := range []struct{ no, fee string }{{"R3001", "10.00"}, {"R3002", "30.00"}} {
+		n, err := e.ali.ParseNotification(e.ctx, notification(testKeys().alipay, refundNotice(notice.no, "TRADE_SUCCESS", notice.fee)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Kind != alipay.KindRefund || n.RefundNo != notice.no || n.Refund.State != channel.RefundSuccess || !n.Refund.Amount.IsZero() {
+			t.Fatalf("notification = %+v", n)
+		}
+		res, err := e.s.ApplyRefundNotification(e.ctx, n.RefundNo, n.Refund, paysync.SourceCallback)
+		if err != nil || res.Status != paysync.RefundSuccess || !res.Adjusted || len(res.Anomalies) > 0 {
+			t.Fatalf("ApplyRefundNotification(%s) = %+v, %v", notice.no, res, err)
+		}
+	}
+	o := e.get(t, "1001")
+	if !o.RefundedAmount.Equal(d("30.00")) || !o.ReservedAmount.IsZero() || o.RefundStatus != paysync.PayRefundPartial {
+		t.Errorf("pay order = refunded %s, reserved %s, %s; want 30.00, 0, partial_refund",
+			o.RefundedAmount, o.ReservedAmount, o.RefundStatus)
+	}
+	e.emu.on(refundQueryMethod, answer{biz: js(refundAnswer(true))})
+	if res, err := e.s.SyncRefund(e.ctx, syncer.RefundRequest{RefundNo: "R3001"}); err != nil || res.Adjusted ||
+		res.Status != paysync.RefundSuccess {
+		t.Errorf("SyncRefund = %+v, %v; want success, no change", res, err)
+	}
+	if o2 := e.get(t, "1001"); o2.Version != o.Version {
+		t.Errorf("the pay order moved again: %+v", o2)
+	}
 }

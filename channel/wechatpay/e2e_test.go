@@ -188,17 +188,27 @@ func TestEndToEndPaymentCallbackIsApplied(t *testing.T) {
 	}
 }
 
-// TestEndToEndRefundCallbackTODO is the refund part of the end-to-end test.
-// The refund engine (Syncer.CreateRefund, Syncer.ApplyRefundNotification)
-// is not in the core yet, so the test parses the notification and stops.
-// Once the engine lands it must: CreateRefund R3001 of 10.00 on paid order
-// 1001 (refund in progress, 10.00 reserved), apply the parsed notification
-// with ApplyRefundNotification(ctx, n.RefundNo, n.Refund, SourceCallback),
-// and find the refund success with OutRefundNo = refund_id, the pay order's
-// RefundedAmount 10.00, ReservedAmount 0 and RefundStatus partial_refund;
-// then QueryRefund through SyncRefund answering SUCCESS is a no-op.
-func TestEndToEndRefundCallbackTODO(t *testing.T) {
+// TestEndToEndRefundCallback: a refund of a paid order is recorded by
+// CreateRefund (its amount reserved), its success is applied from WeChat's
+// signed, encrypted notification — with refund_id as the channel's refund
+// number, never the payment's transaction_id — and booked on the pay order;
+// a duplicate callback and a sync that finds SUCCESS change nothing more.
+func TestEndToEndRefundCallback(t *testing.T) {
 	e := newE2E(t)
+	e.order(t, "1001", e.now.Add(20*time.Minute))
+	e.emu.on(http.MethodGet, "/v3/pay/transactions/out-trade-no/1001", answer{status: http.StatusOK, body: js(tradeOf("1001", "SUCCESS"))})
+	if _, err := e.s.SyncPay(e.ctx, syncer.PayRequest{OrderNo: "1001"}); err != nil {
+		t.Fatal(err)
+	}
+	ten := decimal.RequireFromString("10.00")
+	if _, err := e.s.CreateRefund(e.ctx, syncer.NewRefund{RefundNo: "R3001", BizRefundNo: "BR3001", OrderNo: "1001",
+		Amount: ten, Reason: "damaged"}); err != nil {
+		t.Fatal(err)
+	}
+	if o := e.status(t, "1001"); !o.ReservedAmount.Equal(ten) || o.RefundStatus != paysync.PayRefunding {
+		t.Fatalf("after CreateRefund the pay order is %+v, want 10.00 reserved and refunding", o)
+	}
+
 	n, err := e.wx.ParseNotification(e.ctx,
 		notification(t, testKeys().platform, "REFUND.SUCCESS", "refund", refundResource("SUCCESS")))
 	if err != nil {
@@ -207,5 +217,32 @@ func TestEndToEndRefundCallbackTODO(t *testing.T) {
 	if n.Kind != wechatpay.KindRefund || n.RefundNo != "R3001" || n.Refund.State != channel.RefundSuccess {
 		t.Fatalf("notification = %+v", n)
 	}
-	t.Skip("TODO: the refund engine (Syncer.CreateRefund, Syncer.ApplyRefundNotification) is not in the core yet")
+	res, err := e.s.ApplyRefundNotification(e.ctx, n.RefundNo, n.Refund, paysync.SourceCallback)
+	if err != nil || res.Status != paysync.RefundSuccess || !res.Adjusted {
+		t.Fatalf("ApplyRefundNotification = %+v, %v", res, err)
+	}
+	r, err := e.store.GetRefundOrder(e.ctx, "R3001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != paysync.RefundSuccess || r.OutRefundNo != "50000000382019052709732678859" {
+		t.Errorf("refund = %+v, want success with refund_id as OutRefundNo", r)
+	}
+	o := e.status(t, "1001")
+	if !o.RefundedAmount.Equal(ten) || !o.ReservedAmount.IsZero() || o.RefundStatus != paysync.PayRefundPartial {
+		t.Errorf("pay order = refunded %s, reserved %s, %s; want 10.00, 0, partial_refund",
+			o.RefundedAmount, o.ReservedAmount, o.RefundStatus)
+	}
+
+	if res, err := e.s.ApplyRefundNotification(e.ctx, n.RefundNo, n.Refund, paysync.SourceCallback); err != nil || res.Adjusted {
+		t.Errorf("a duplicate callback = %+v, %v; want a no-op", res, err)
+	}
+	e.emu.on(http.MethodGet, "/v3/refund/domestic/refunds/R3001", answer{status: http.StatusOK, body: js(refundAnswer("SUCCESS"))})
+	if res, err := e.s.SyncRefund(e.ctx, syncer.RefundRequest{RefundNo: "R3001"}); err != nil || res.Adjusted ||
+		res.Status != paysync.RefundSuccess || res.ChannelState != channel.RefundSuccess {
+		t.Errorf("SyncRefund = %+v, %v; want success, no change", res, err)
+	}
+	if o2 := e.status(t, "1001"); !o2.RefundedAmount.Equal(ten) || o2.Version != o.Version {
+		t.Errorf("the pay order moved again: %+v", o2)
+	}
 }

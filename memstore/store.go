@@ -10,6 +10,10 @@
 // append-only slices. Values are copied on the way in and on the way out, so
 // a caller never shares memory with what is stored; times are stored in UTC
 // truncated to microseconds, as PostgreSQL keeps them.
+//
+// Every method does what its port's doc comment in package repository says,
+// and fails as it says: with an error wrapping the sentinel named there, or
+// paysync.ErrCanceled and ctx's error when ctx has ended, storing nothing.
 package memstore
 
 import (

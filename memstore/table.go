@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"slices"
 	"time"
 
 	"github.com/google/btree"
@@ -41,10 +42,17 @@ type key struct {
 	no    string
 }
 
-// ascending orders keys by group, time, then number. It compares the
+// item is an order's entry in an index: its key, and the order itself, so
+// that reading an index needs no lookup by number.
+type item[O any] struct {
+	key
+	e *entry[O]
+}
+
+// ascending orders items by group, time, then number. It compares the
 // numbers only when the times are equal: at a million orders, reading a
 // number's bytes is a cache miss that the time usually saves.
-func ascending(a, b key) bool {
+func ascending[O any](a, b item[O]) bool {
 	if a.group != b.group {
 		return a.group < b.group
 	}
@@ -54,8 +62,8 @@ func ascending(a, b key) bool {
 	return a.no < b.no
 }
 
-// newestFirst orders keys by group, then by time and number both descending.
-func newestFirst(a, b key) bool {
+// newestFirst orders items by group, then by time and number both descending.
+func newestFirst[O any](a, b item[O]) bool {
 	if a.group != b.group {
 		return a.group < b.group
 	}
@@ -65,7 +73,7 @@ func newestFirst(a, b key) bool {
 	return a.no > b.no
 }
 
-type index = btree.BTreeG[key]
+type index[O any] = btree.BTreeG[item[O]]
 
 // table holds the orders of one kind with their indexes. It neither locks
 // nor checks ctx: Store does both.
@@ -74,12 +82,12 @@ type table[O any] struct {
 	byNo  map[string]*entry[O]
 	byBiz map[string]*entry[O]
 
-	byStatus  *index // (status, CreatedAt, number), newest first: ListOrders ByStatus, CountOrders
-	exhausted *index // ("", CreatedAt, number), newest first: ListOrders ByExhausted
-	children  *index // (pay order number, CreatedAt, number): a pay order's allocations or refunds
-	due       *index // ("", NextSyncAt, number), every order in the schedule: ListOrders ByDue
-	ready     *index // as due, less the orders in leases: what claims take from
-	leases    *index // ("", LeaseUntil, number), leased orders in the schedule
+	byStatus  *index[O] // (status, CreatedAt, number), newest first: ListOrders ByStatus, CountOrders
+	exhausted *index[O] // ("", CreatedAt, number), newest first: ListOrders ByExhausted
+	children  *index[O] // (pay order number, CreatedAt, number): a pay order's allocations or refunds
+	due       *index[O] // ("", NextSyncAt, number), every order in the schedule: ListOrders ByDue
+	ready     *index[O] // as due, less the orders in leases: what claims take from
+	leases    *index[O] // ("", LeaseUntil, number), leased orders in the schedule
 
 	// visit, when set (by tests only), is called for every index entry a
 	// claim or a page reads: the work a cost contract bounds.
@@ -88,12 +96,10 @@ type table[O any] struct {
 
 func newTable[O any](k kind[O]) *table[O] {
 	const degree = 32 // google/btree's own suggestion for in-memory trees
-	return &table[O]{
-		kind: k, byNo: map[string]*entry[O]{}, byBiz: map[string]*entry[O]{},
-		byStatus: btree.NewG(degree, newestFirst), exhausted: btree.NewG(degree, newestFirst),
-		children: btree.NewG(degree, ascending), due: btree.NewG(degree, ascending),
-		ready: btree.NewG(degree, ascending), leases: btree.NewG(degree, ascending),
-	}
+	asc, desc := ascending[O], newestFirst[O]
+	return &table[O]{kind: k, byNo: map[string]*entry[O]{}, byBiz: map[string]*entry[O]{},
+		byStatus: btree.NewG(degree, desc), exhausted: btree.NewG(degree, desc), children: btree.NewG(degree, asc),
+		due: btree.NewG(degree, asc), ready: btree.NewG(degree, asc), leases: btree.NewG(degree, asc)}
 }
 
 func (t *table[O]) visited() {
@@ -107,30 +113,32 @@ func (t *table[O]) inSchedule(o *O) bool {
 }
 
 // placed is one index entry of an order.
-type placed struct {
-	ix *index
-	k  key
+type placed[O any] struct {
+	ix *index[O]
+	it item[O]
 }
 
 // keys returns the index entries e's state asks for. Indexing and unindexing
 // both derive from it, so the indexes cannot disagree with the orders.
-func (t *table[O]) keys(e *entry[O], buf []placed) []placed {
+func (t *table[O]) keys(e *entry[O], buf []placed[O]) []placed[O] {
 	s := t.kind.summary(&e.order)
 	created := s.CreatedAt.UnixMicro()
-	buf = append(buf, placed{t.byStatus, key{s.Status, created, s.TradeNo}})
+	add := func(ix *index[O], group string, at int64) {
+		buf = append(buf, placed[O]{ix, item[O]{key{group, at, s.TradeNo}, e}})
+	}
+	add(t.byStatus, s.Status, created)
 	if t.kind.parent != nil {
-		buf = append(buf, placed{t.children, key{t.kind.parent(&e.order), created, s.TradeNo}})
+		add(t.children, t.kind.parent(&e.order), created)
 	}
 	if s.Schedule.Exhausted {
-		buf = append(buf, placed{t.exhausted, key{"", created, s.TradeNo}})
+		add(t.exhausted, "", created)
 	}
 	if t.inSchedule(&e.order) {
-		next := s.Schedule.NextSyncAt.UnixMicro()
-		buf = append(buf, placed{t.due, key{"", next, s.TradeNo}})
+		add(t.due, "", s.Schedule.NextSyncAt.UnixMicro())
 		if e.leased {
-			buf = append(buf, placed{t.leases, key{"", s.Schedule.LeaseUntil.UnixMicro(), s.TradeNo}})
+			add(t.leases, "", s.Schedule.LeaseUntil.UnixMicro())
 		} else {
-			buf = append(buf, placed{t.ready, key{"", next, s.TradeNo}})
+			add(t.ready, "", s.Schedule.NextSyncAt.UnixMicro())
 		}
 	}
 	return buf
@@ -138,29 +146,20 @@ func (t *table[O]) keys(e *entry[O], buf []placed) []placed {
 
 // update applies change to e and moves e's index entries that it changed.
 func (t *table[O]) update(e *entry[O], change func()) {
-	var oldBuf, newBuf [5]placed
+	var oldBuf, newBuf [5]placed[O]
 	before := t.keys(e, oldBuf[:0])
 	change()
 	after := t.keys(e, newBuf[:0])
 	for _, p := range before {
-		if !contains(after, p) {
-			p.ix.Delete(p.k)
+		if !slices.Contains(after, p) {
+			p.ix.Delete(p.it)
 		}
 	}
 	for _, p := range after {
-		if !contains(before, p) {
-			p.ix.ReplaceOrInsert(p.k)
+		if !slices.Contains(before, p) {
+			p.ix.ReplaceOrInsert(p.it)
 		}
 	}
-}
-
-func contains(ps []placed, p placed) bool {
-	for _, q := range ps {
-		if q == p {
-			return true
-		}
-	}
-	return false
 }
 
 // check returns the order no when its stored version is v: the kind's
@@ -215,7 +214,7 @@ func (t *table[O]) insert(o O) {
 	s := t.kind.summary(&e.order)
 	t.byNo[s.TradeNo], t.byBiz[s.BizNo] = e, e
 	for _, p := range t.keys(e, nil) {
-		p.ix.ReplaceOrInsert(p.k)
+		p.ix.ReplaceOrInsert(p.it)
 	}
 }
 
@@ -254,28 +253,28 @@ func (t *table[O]) setSchedule(o *O, dueAt time.Time) {
 func (t *table[O]) claim(c repository.Claim) []O {
 	now := c.Now.UnixMicro()
 	var ended []*entry[O]
-	t.leases.Ascend(func(k key) bool {
+	t.leases.Ascend(func(it item[O]) bool {
 		t.visited()
-		if k.at > now {
+		if it.at > now {
 			return false
 		}
-		ended = append(ended, t.byNo[k.no])
+		ended = append(ended, it.e)
 		return true
 	})
 	for _, e := range ended {
 		t.update(e, func() { e.leased = false })
 	}
 	var claimed []*entry[O]
-	t.ready.Ascend(func(k key) bool {
+	t.ready.Ascend(func(it item[O]) bool {
 		t.visited()
-		if k.at > now {
+		if it.at > now {
 			return false
 		}
 		// A lease that a claim with a later clock saw end is back in
 		// ready, still set: at this earlier now it holds. Only clocks that
 		// disagree get here.
-		if e := t.byNo[k.no]; !t.kind.schedule(&e.order).Leased(c.Now) {
-			claimed = append(claimed, e)
+		if !t.kind.schedule(&it.e.order).Leased(c.Now) {
+			claimed = append(claimed, it.e)
 		}
 		return len(claimed) < c.Limit
 	})

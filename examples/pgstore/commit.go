@@ -104,12 +104,14 @@ type write struct {
 	notFound *paysync.Error
 }
 
-// commit stores w and e and, when pay is not nil, the pay order's refund
-// fields: all of it or nothing, in one transaction. It returns an error wrapping
-// paysync.ErrVersionConflict when an order's version is stale or an anomaly
-// disagrees with e, w.notFound or paysync.ErrOrderNotFound for a missing
-// order, paysync.ErrDuplicate for a taken key, paysync.ErrCanceled when ctx
-// ends, and paysync.ErrInternal when the database fails.
+// commit stores w and e and, when pay is not nil, the change pay makes to
+// the pay order of refund refundNo: all of it or nothing, in one
+// transaction. It returns an error wrapping paysync.ErrVersionConflict when
+// an order's version is stale or an anomaly disagrees with e, w.notFound or
+// paysync.ErrOrderNotFound for a missing order, paysync.ErrInvalidRequest
+// for an anomaly entry it refuses or a refund that is not the pay order's,
+// paysync.ErrDuplicate for a taken key, paysync.ErrCanceled when ctx ends,
+// and paysync.ErrInternal when the database fails.
 //
 // The order's write and its entries are one statement; the pay order's
 // change and the anomalies follow it in the same transaction (see inTx), and

@@ -30,7 +30,7 @@ func checkTable[O any](t *table[O]) error {
 		want[ix] = map[item[O]]bool{}
 	}
 	for no, e := range t.byNo {
-		s := t.kind.summary(&e.order)
+		s := t.kind.summary(e.order)
 		if s.TradeNo != no || t.byBiz[s.BizNo] != e {
 			return fmt.Errorf("order %s is filed as %s and under merchant number %s as %v", s.TradeNo, no, s.BizNo, t.byBiz[s.BizNo])
 		}

@@ -95,7 +95,7 @@ func (t *table[O]) list(op string, q repository.OrderQuery, limit int) (reposito
 			page.Next = encodeCursor(orderCursor{q.TradeType, q.By, q.Status, it.at, it.no})
 			return false
 		}
-		page.Orders = append(page.Orders, t.kind.summary(&it.e.order))
+		page.Orders = append(page.Orders, t.kind.summary(it.e.order))
 		return true
 	})
 	return page, nil

@@ -13,14 +13,14 @@ import (
 // kinds share one implementation through it.
 type kind[O any] struct {
 	notFound  *paysync.Error
-	in        func(op string, o O) (O, error)  // o as the store keeps it, or ErrInvalidRequest
-	summary   func(*O) repository.OrderSummary // numbers, status, times, schedule and version, read-only
-	parent    func(*O) string                  // the pay order's number; nil for kinds that have none
-	scheduled func(*O) bool                    // the kind's Scheduled method
+	in        func(op string, o O) (O, error) // o as the store keeps it, or ErrInvalidRequest
+	summary   func(O) repository.OrderSummary // numbers, status, times, schedule and version
+	parent    func(*O) string                 // the pay order's number; nil for kinds that have none
+	scheduled func(*O) bool                   // the kind's Scheduled method
 	schedule  func(*O) *paysync.Schedule
 	version   func(*O) *int64
-	keep      func(o, stored *O) // copies into o the fields a commit cannot change
-	clone     func(O) O          // a copy that shares no memory
+	keep      func(o *O, stored O) // copies into o the fields a commit cannot change
+	clone     func(O) O            // a copy that shares no memory
 }
 
 // entry is a stored order.
@@ -121,24 +121,25 @@ type placed[O any] struct {
 // keys returns the index entries e's state asks for. Indexing and unindexing
 // both derive from it, so the indexes cannot disagree with the orders.
 func (t *table[O]) keys(e *entry[O], buf []placed[O]) []placed[O] {
-	s := t.kind.summary(&e.order)
-	created := s.CreatedAt.UnixMicro()
-	add := func(ix *index[O], group string, at int64) {
-		buf = append(buf, placed[O]{ix, item[O]{key{group, at, s.TradeNo}, e}})
+	s := t.kind.summary(e.order)
+	at := func(ix *index[O], group string, at int64) placed[O] {
+		return placed[O]{ix, item[O]{key{group, at, s.TradeNo}, e}}
 	}
-	add(t.byStatus, s.Status, created)
+	created := s.CreatedAt.UnixMicro()
+	buf = append(buf, at(t.byStatus, s.Status, created))
 	if t.kind.parent != nil {
-		add(t.children, t.kind.parent(&e.order), created)
+		buf = append(buf, at(t.children, t.kind.parent(&e.order), created))
 	}
 	if s.Schedule.Exhausted {
-		add(t.exhausted, "", created)
+		buf = append(buf, at(t.exhausted, "", created))
 	}
 	if t.inSchedule(&e.order) {
-		add(t.due, "", s.Schedule.NextSyncAt.UnixMicro())
+		next := s.Schedule.NextSyncAt.UnixMicro()
+		buf = append(buf, at(t.due, "", next))
 		if e.leased {
-			add(t.leases, "", s.Schedule.LeaseUntil.UnixMicro())
+			buf = append(buf, at(t.leases, "", s.Schedule.LeaseUntil.UnixMicro()))
 		} else {
-			add(t.ready, "", s.Schedule.NextSyncAt.UnixMicro())
+			buf = append(buf, at(t.ready, "", next))
 		}
 	}
 	return buf
@@ -180,38 +181,38 @@ func (t *table[O]) check(op, no string, v int64) (*entry[O], error) {
 // when a number or CreatedAt is missing, on a create as on a commit.
 func (t *table[O]) in(op string, o O) (O, error) {
 	o, err := t.kind.in(op, o)
-	if s := t.kind.summary(&o); err == nil && (s.TradeNo == "" || s.BizNo == "" || s.CreatedAt.IsZero()) {
+	if s := t.kind.summary(o); err == nil && (s.TradeNo == "" || s.BizNo == "" || s.CreatedAt.IsZero()) {
 		err = invalid(op, "an order needs its system and merchant numbers and its CreatedAt")
 	}
 	return o, err
 }
 
-// fresh returns o, checked by in, as a new order: Version 1, no
-// lease, the schedule set. It returns in's errors, and ErrDuplicate when a
-// number is taken.
-func (t *table[O]) fresh(op string, o O) (O, error) {
+// fresh returns o, checked by in, as a new order: Version 1, no lease, the
+// schedule set. It returns in's errors, and ErrDuplicate when a number is
+// taken.
+func (t *table[O]) fresh(op string, o O) (*entry[O], error) {
 	o, err := t.in(op, o)
 	if err != nil {
-		return o, err
+		return nil, err
 	}
-	s := t.kind.summary(&o)
+	s := t.kind.summary(o)
 	switch {
 	case t.byNo[s.TradeNo] != nil:
-		return o, paysync.Ef(op, paysync.ErrDuplicate, "system number "+s.TradeNo+" is taken", nil)
+		return nil, paysync.Ef(op, paysync.ErrDuplicate, "system number "+s.TradeNo+" is taken", nil)
 	case t.byBiz[s.BizNo] != nil:
-		return o, paysync.Ef(op, paysync.ErrDuplicate, "merchant number "+s.BizNo+" is taken", nil)
+		return nil, paysync.Ef(op, paysync.ErrDuplicate, "merchant number "+s.BizNo+" is taken", nil)
 	}
-	*t.kind.version(&o) = 1
-	sc := t.kind.schedule(&o)
+	e := &entry[O]{order: o}
+	*t.kind.version(&e.order) = 1
+	sc := t.kind.schedule(&e.order)
 	sc.LeaseOwner, sc.LeaseUntil = "", time.Time{}
-	t.setSchedule(&o, s.CreatedAt)
-	return o, nil
+	t.setSchedule(&e.order, s.CreatedAt)
+	return e, nil
 }
 
-// insert stores o, which fresh prepared.
-func (t *table[O]) insert(o O) {
-	e := &entry[O]{order: o}
-	s := t.kind.summary(&e.order)
+// insert stores e, which fresh made.
+func (t *table[O]) insert(e *entry[O]) {
+	s := t.kind.summary(e.order)
 	t.byNo[s.TradeNo], t.byBiz[s.BizNo] = e, e
 	for _, p := range t.keys(e, nil) {
 		p.ix.ReplaceOrInsert(p.it)
@@ -221,15 +222,15 @@ func (t *table[O]) insert(o O) {
 // commit makes o, checked against e, e's next version. The numbers and
 // CreatedAt stay as stored; so does the lease, unless o leaves the schedule.
 func (t *table[O]) commit(e *entry[O], o O) {
-	t.kind.keep(&o, &e.order)
-	stored := *t.kind.schedule(&e.order)
-	s := t.kind.schedule(&o)
-	s.LeaseOwner, s.LeaseUntil = stored.LeaseOwner, stored.LeaseUntil
-	t.setSchedule(&o, t.kind.summary(&o).UpdatedAt)
-	*t.kind.version(&o) = *t.kind.version(&e.order) + 1
 	t.update(e, func() {
+		stored, was := e.order, *t.kind.schedule(&e.order)
 		e.order = o
-		e.leased = e.leased && t.inSchedule(&o)
+		t.kind.keep(&e.order, stored)
+		s := t.kind.schedule(&e.order)
+		s.LeaseOwner, s.LeaseUntil = was.LeaseOwner, was.LeaseUntil
+		t.setSchedule(&e.order, t.kind.summary(e.order).UpdatedAt)
+		*t.kind.version(&e.order) = t.kind.summary(stored).Version + 1
+		e.leased = e.leased && t.inSchedule(&e.order)
 	})
 }
 

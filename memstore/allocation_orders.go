@@ -10,7 +10,7 @@ import (
 var allocationKind = kind[paysync.AllocationOrder]{
 	notFound: paysync.ErrAllocationNotFound,
 	in:       allocationIn,
-	summary: func(o *paysync.AllocationOrder) repository.OrderSummary {
+	summary: func(o paysync.AllocationOrder) repository.OrderSummary {
 		return repository.OrderSummary{TradeType: paysync.TradeAllocation, TradeNo: o.AllocationNo,
 			BizNo: o.BizAllocationNo, OutNo: o.OutAllocationNo, Channel: o.Channel, Amount: o.Amount,
 			Currency: o.Currency, Status: string(o.Status), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
@@ -20,7 +20,7 @@ var allocationKind = kind[paysync.AllocationOrder]{
 	scheduled: (*paysync.AllocationOrder).Scheduled,
 	schedule:  func(o *paysync.AllocationOrder) *paysync.Schedule { return &o.Schedule },
 	version:   func(o *paysync.AllocationOrder) *int64 { return &o.Version },
-	keep: func(o, stored *paysync.AllocationOrder) {
+	keep: func(o *paysync.AllocationOrder, stored paysync.AllocationOrder) {
 		o.BizAllocationNo, o.CreatedAt = stored.BizAllocationNo, stored.CreatedAt
 	},
 	clone: paysync.AllocationOrder.Clone,

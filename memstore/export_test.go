@@ -25,12 +25,12 @@ func (s *Store) CheckIndexes() error {
 }
 
 func checkTable[O any](t *table[O]) error {
-	want := map[*index]map[key]bool{}
-	for _, ix := range []*index{t.byStatus, t.exhausted, t.children, t.due, t.ready, t.leases} {
-		want[ix] = map[key]bool{}
+	want := map[*index[O]]map[item[O]]bool{}
+	for _, ix := range []*index[O]{t.byStatus, t.exhausted, t.children, t.due, t.ready, t.leases} {
+		want[ix] = map[item[O]]bool{}
 	}
 	for no, e := range t.byNo {
-		s := t.kind.summary(&e.order)
+		s := t.kind.summary(e.order)
 		if s.TradeNo != no || t.byBiz[s.BizNo] != e {
 			return fmt.Errorf("order %s is filed as %s and under merchant number %s as %v", s.TradeNo, no, s.BizNo, t.byBiz[s.BizNo])
 		}
@@ -38,16 +38,16 @@ func checkTable[O any](t *table[O]) error {
 			return fmt.Errorf("order %s is in leases with no lease", no)
 		}
 		for _, p := range t.keys(e, nil) {
-			want[p.ix][p.k] = true
+			want[p.ix][p.it] = true
 		}
 	}
 	if len(t.byBiz) != len(t.byNo) {
 		return fmt.Errorf("%d orders by number, %d by merchant number", len(t.byNo), len(t.byBiz))
 	}
 	for ix, keys := range want {
-		got := map[key]bool{}
-		ix.Ascend(func(k key) bool {
-			got[k] = true
+		got := map[item[O]]bool{}
+		ix.Ascend(func(it item[O]) bool {
+			got[it] = true
 			return true
 		})
 		if !maps.Equal(got, keys) {

@@ -63,7 +63,7 @@ type orderCursor struct {
 // list returns the page of q that starts at q.Cursor, reading the index
 // entries of the page and one more: the first of the next page.
 func (t *table[O]) list(op string, q repository.OrderQuery, limit int) (repository.OrderPage, error) {
-	var ix *index
+	var ix *index[O]
 	var from key // where the first page starts
 	switch q.By {
 	case repository.ByStatus:
@@ -86,16 +86,16 @@ func (t *table[O]) list(op string, q repository.OrderQuery, limit int) (reposito
 		from.at, from.no = c.At, c.No
 	}
 	page := repository.OrderPage{Orders: []repository.OrderSummary{}}
-	ix.AscendGreaterOrEqual(from, func(k key) bool {
+	ix.AscendGreaterOrEqual(item[O]{key: from}, func(it item[O]) bool {
 		t.visited()
-		if k.group != from.group {
+		if it.group != from.group {
 			return false
 		}
 		if len(page.Orders) == limit {
-			page.Next = encodeCursor(orderCursor{q.TradeType, q.By, q.Status, k.at, k.no})
+			page.Next = encodeCursor(orderCursor{q.TradeType, q.By, q.Status, it.at, it.no})
 			return false
 		}
-		page.Orders = append(page.Orders, t.kind.summary(&t.byNo[k.no].order))
+		page.Orders = append(page.Orders, t.kind.summary(it.e.order))
 		return true
 	})
 	return page, nil
@@ -104,16 +104,16 @@ func (t *table[O]) list(op string, q repository.OrderQuery, limit int) (reposito
 // count returns the overview of the table at now, but for its anomalies.
 func (t *table[O]) count(now time.Time) repository.OrderCounts {
 	c := repository.OrderCounts{ByStatus: map[string]int{}, Exhausted: t.exhausted.Len()}
-	t.byStatus.Ascend(func(k key) bool {
-		c.ByStatus[k.group]++
+	t.byStatus.Ascend(func(it item[O]) bool {
+		c.ByStatus[it.group]++
 		return true
 	})
-	t.due.Ascend(func(k key) bool {
-		if k.at > now.UnixMicro() {
+	t.due.Ascend(func(it item[O]) bool {
+		if it.at > now.UnixMicro() {
 			return false
 		}
 		if c.Due == 0 {
-			c.OldestDue = time.UnixMicro(k.at).UTC()
+			c.OldestDue = time.UnixMicro(it.at).UTC()
 		}
 		c.Due++
 		return true

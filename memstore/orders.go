@@ -12,11 +12,11 @@ import (
 
 func create[O any](ctx context.Context, s *Store, op string, t *table[O], o O) error {
 	return s.update(ctx, op, func() error {
-		o, err := t.fresh(op, o)
+		e, err := t.fresh(op, o)
 		if err != nil {
 			return err
 		}
-		t.insert(o)
+		t.insert(e)
 		return nil
 	})
 }
@@ -38,11 +38,11 @@ func get[O any](ctx context.Context, s *Store, op string, t *table[O], by map[st
 func children[O any](ctx context.Context, s *Store, op string, t *table[O], orderNo string) ([]O, error) {
 	return view(ctx, s, op, func() ([]O, error) {
 		out := []O{}
-		t.children.AscendGreaterOrEqual(key{orderNo, math.MinInt64, ""}, func(k key) bool {
-			if k.group != orderNo {
+		t.children.AscendGreaterOrEqual(item[O]{key: key{orderNo, math.MinInt64, ""}}, func(it item[O]) bool {
+			if it.group != orderNo {
 				return false
 			}
-			out = append(out, t.kind.clone(t.byNo[k.no].order))
+			out = append(out, t.kind.clone(it.e.order))
 			return true
 		})
 		return out, nil
@@ -55,7 +55,8 @@ func commit[O any](ctx context.Context, s *Store, op string, t *table[O], o O, e
 		if err != nil {
 			return err
 		}
-		cur, err := t.check(op, t.kind.summary(&o).TradeNo, *t.kind.version(&o))
+		sum := t.kind.summary(o)
+		cur, err := t.check(op, sum.TradeNo, sum.Version)
 		if err != nil {
 			return err
 		}

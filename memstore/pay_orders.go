@@ -10,7 +10,7 @@ import (
 var payKind = kind[paysync.PayOrder]{
 	notFound: paysync.ErrOrderNotFound,
 	in:       payIn,
-	summary: func(o *paysync.PayOrder) repository.OrderSummary {
+	summary: func(o paysync.PayOrder) repository.OrderSummary {
 		return repository.OrderSummary{TradeType: paysync.TradePay, TradeNo: o.OrderNo, BizNo: o.BizOrderNo,
 			OutNo: o.OutOrderNo, Channel: o.Channel, Amount: o.Amount, Currency: o.Currency,
 			Status: string(o.Status), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: o.Version,
@@ -19,7 +19,7 @@ var payKind = kind[paysync.PayOrder]{
 	scheduled: (*paysync.PayOrder).Scheduled,
 	schedule:  func(o *paysync.PayOrder) *paysync.Schedule { return &o.Schedule },
 	version:   func(o *paysync.PayOrder) *int64 { return &o.Version },
-	keep: func(o, stored *paysync.PayOrder) {
+	keep: func(o *paysync.PayOrder, stored paysync.PayOrder) {
 		o.BizOrderNo, o.CreatedAt = stored.BizOrderNo, stored.CreatedAt
 	},
 	clone: func(o paysync.PayOrder) paysync.PayOrder { return o }, // it has no slices
@@ -48,10 +48,10 @@ func (s *Store) CreatePayOrder(ctx context.Context, o paysync.PayOrder) error {
 func (s *Store) LoadPayOrders(ctx context.Context, orders []paysync.PayOrder) error {
 	const op = "memstore.LoadPayOrders"
 	return s.update(ctx, op, func() error {
-		fresh := make([]paysync.PayOrder, len(orders))
+		fresh := make([]*entry[paysync.PayOrder], len(orders))
 		nos, bizNos := make(map[string]bool, len(orders)), make(map[string]bool, len(orders))
 		for i, o := range orders {
-			o, err := s.pays.fresh(op, o)
+			e, err := s.pays.fresh(op, o)
 			if err != nil {
 				return err
 			}
@@ -59,10 +59,10 @@ func (s *Store) LoadPayOrders(ctx context.Context, orders []paysync.PayOrder) er
 				return paysync.Ef(op, paysync.ErrDuplicate, "orders repeat the numbers of "+o.OrderNo, nil)
 			}
 			nos[o.OrderNo], bizNos[o.BizOrderNo] = true, true
-			fresh[i] = o
+			fresh[i] = e
 		}
-		for _, o := range fresh {
-			s.pays.insert(o)
+		for _, e := range fresh {
+			s.pays.insert(e)
 		}
 		return nil
 	})

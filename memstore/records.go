@@ -10,28 +10,30 @@ import (
 	"github.com/paysync/paysync/repository"
 )
 
-// journal holds one kind of row that commits append and nothing deletes:
-// values in the order stored, with maps to find a row by id and the rows
-// about one trade number (of whatever trade type).
+// journal holds one kind of row that commits append and nothing deletes, in
+// the order stored, with maps to find a row by id and the rows about one
+// trade number (of whatever trade type). Each row is a copy of its own: a
+// slice of pointers grows by copying pointers, where a slice of records
+// would copy every record it holds each time it grows.
 type journal[T any, ID comparable] struct {
-	rows    []T
+	rows    []*T
 	at      map[ID]int       // position by id
 	byTrade map[string][]int // positions by trade number
-	id      func(*T) ID
-	tradeNo func(*T) string
+	id      func(T) ID
+	tradeNo func(T) string
 }
 
-func newJournal[T any, ID comparable](id func(*T) ID, tradeNo func(*T) string) *journal[T, ID] {
+func newJournal[T any, ID comparable](id func(T) ID, tradeNo func(T) string) *journal[T, ID] {
 	return &journal[T, ID]{at: map[ID]int{}, byTrade: map[string][]int{}, id: id, tradeNo: tradeNo}
 }
 
 // taken returns the first id of rows that is stored already or repeated
 // within rows, and whether there is one.
 func (j *journal[T, ID]) taken(rows []T) (ID, bool) {
-	for i := range rows {
-		id := j.id(&rows[i])
+	for i, r := range rows {
+		id := j.id(r)
 		_, ok := j.at[id]
-		if ok || slices.ContainsFunc(rows[:i], func(r T) bool { return j.id(&r) == id }) {
+		if ok || slices.ContainsFunc(rows[:i], func(r T) bool { return j.id(r) == id }) {
 			return id, true
 		}
 	}
@@ -41,10 +43,10 @@ func (j *journal[T, ID]) taken(rows []T) (ID, bool) {
 
 func (j *journal[T, ID]) add(rows ...T) {
 	for _, r := range rows {
-		no := j.tradeNo(&r)
-		j.at[j.id(&r)] = len(j.rows)
+		no := j.tradeNo(r)
+		j.at[j.id(r)] = len(j.rows)
 		j.byTrade[no] = append(j.byTrade[no], len(j.rows))
-		j.rows = append(j.rows, r)
+		j.rows = append(j.rows, &r)
 	}
 }
 
@@ -74,8 +76,8 @@ func (j *journal[T, ID]) list(op string, positions iter.Seq[int], limit int, mat
 		if limit > 0 && len(out) == limit {
 			break
 		}
-		if match(&j.rows[at]) {
-			out = append(out, copy(j.rows[at]))
+		if match(j.rows[at]) {
+			out = append(out, copy(*j.rows[at]))
 		}
 	}
 	return out, nil
@@ -102,7 +104,7 @@ func (s *Store) GetSyncRecord(ctx context.Context, id uuid.UUID) (paysync.SyncRe
 		if !ok {
 			return paysync.SyncRecord{}, paysync.E(op, paysync.ErrRecordNotFound, nil)
 		}
-		return copySync(s.syncs.rows[at]), nil
+		return copySync(*s.syncs.rows[at]), nil
 	})
 }
 

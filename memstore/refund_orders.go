@@ -10,7 +10,7 @@ import (
 var refundKind = kind[paysync.RefundOrder]{
 	notFound: paysync.ErrRefundNotFound,
 	in:       refundIn,
-	summary: func(o *paysync.RefundOrder) repository.OrderSummary {
+	summary: func(o paysync.RefundOrder) repository.OrderSummary {
 		return repository.OrderSummary{TradeType: paysync.TradeRefund, TradeNo: o.RefundNo, BizNo: o.BizRefundNo,
 			OutNo: o.OutRefundNo, Channel: o.Channel, Amount: o.Amount, Currency: o.Currency,
 			Status: string(o.Status), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: o.Version,
@@ -20,7 +20,7 @@ var refundKind = kind[paysync.RefundOrder]{
 	scheduled: (*paysync.RefundOrder).Scheduled,
 	schedule:  func(o *paysync.RefundOrder) *paysync.Schedule { return &o.Schedule },
 	version:   func(o *paysync.RefundOrder) *int64 { return &o.Version },
-	keep: func(o, stored *paysync.RefundOrder) {
+	keep: func(o *paysync.RefundOrder, stored paysync.RefundOrder) {
 		o.BizRefundNo, o.OrderNo, o.CreatedAt = stored.BizRefundNo, stored.OrderNo, stored.CreatedAt
 	},
 	clone: func(o paysync.RefundOrder) paysync.RefundOrder { return o }, // it has no slices
@@ -65,11 +65,11 @@ func (s *Store) changePay(p *entry[paysync.PayOrder], c repository.PayRefundChan
 func (s *Store) CreateRefundOrder(ctx context.Context, r paysync.RefundOrder, pay repository.PayRefundChange, e repository.Entries) error {
 	const op = "memstore.CreateRefundOrder"
 	return s.update(ctx, op, func() error {
-		r, err := s.refunds.fresh(op, r)
+		refund, err := s.refunds.fresh(op, r)
 		if err != nil {
 			return err
 		}
-		p, err := s.checkPay(op, r.OrderNo, pay)
+		p, err := s.checkPay(op, refund.order.OrderNo, pay)
 		if err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func (s *Store) CreateRefundOrder(ctx context.Context, r paysync.RefundOrder, pa
 		if err != nil {
 			return err
 		}
-		s.refunds.insert(r)
+		s.refunds.insert(refund)
 		s.changePay(p, pay)
 		s.write(b)
 		return nil

@@ -10,6 +10,10 @@
 // append-only slices. Values are copied on the way in and on the way out, so
 // a caller never shares memory with what is stored; times are stored in UTC
 // truncated to microseconds, as PostgreSQL keeps them.
+//
+// Every method does what its port's doc comment in package repository says,
+// and fails as it says: with an error wrapping the sentinel named there, or
+// paysync.ErrCanceled and ctx's error when ctx has ended, storing nothing.
 package memstore
 
 import (
@@ -54,12 +58,12 @@ func New() *Store {
 		allocations: newTable(allocationKind),
 		refunds:     newTable(refundKind),
 		transfers:   newTable(transferKind),
-		syncs: newJournal(func(r *paysync.SyncRecord) uuid.UUID { return r.ID },
-			func(r *paysync.SyncRecord) string { return r.TradeNo }),
-		adjusts: newJournal(func(a *paysync.AdjustRecord) string { return a.AdjustNo },
-			func(a *paysync.AdjustRecord) string { return a.TradeNo }),
-		events: newJournal(func(ev *paysync.Event) uuid.UUID { return ev.ID },
-			func(ev *paysync.Event) string { return ev.TradeNo }),
+		syncs: newJournal(func(r paysync.SyncRecord) uuid.UUID { return r.ID },
+			func(r paysync.SyncRecord) string { return r.TradeNo }),
+		adjusts: newJournal(func(a paysync.AdjustRecord) string { return a.AdjustNo },
+			func(a paysync.AdjustRecord) string { return a.TradeNo }),
+		events: newJournal(func(ev paysync.Event) uuid.UUID { return ev.ID },
+			func(ev paysync.Event) string { return ev.TradeNo }),
 		undelivered: btree.NewOrderedG[int](32),
 		anomalies:   newAnomalies(),
 	}

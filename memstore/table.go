@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"slices"
 	"time"
 
 	"github.com/google/btree"
@@ -12,14 +13,14 @@ import (
 // kinds share one implementation through it.
 type kind[O any] struct {
 	notFound  *paysync.Error
-	in        func(op string, o O) (O, error)  // o as the store keeps it, or ErrInvalidRequest
-	summary   func(*O) repository.OrderSummary // numbers, status, times, schedule and version, read-only
-	parent    func(*O) string                  // the pay order's number; nil for kinds that have none
-	scheduled func(*O) bool                    // the kind's Scheduled method
+	in        func(op string, o O) (O, error) // o as the store keeps it, or ErrInvalidRequest
+	summary   func(O) repository.OrderSummary // numbers, status, times, schedule and version
+	parent    func(*O) string                 // the pay order's number; nil for kinds that have none
+	scheduled func(*O) bool                   // the kind's Scheduled method
 	schedule  func(*O) *paysync.Schedule
 	version   func(*O) *int64
-	keep      func(o, stored *O) // copies into o the fields a commit cannot change
-	clone     func(O) O          // a copy that shares no memory
+	keep      func(o *O, stored O) // copies into o the fields a commit cannot change
+	clone     func(O) O            // a copy that shares no memory
 }
 
 // entry is a stored order.
@@ -41,10 +42,17 @@ type key struct {
 	no    string
 }
 
-// ascending orders keys by group, time, then number. It compares the
+// item is an order's entry in an index: its key, and the order itself, so
+// that reading an index needs no lookup by number.
+type item[O any] struct {
+	key
+	e *entry[O]
+}
+
+// ascending orders items by group, time, then number. It compares the
 // numbers only when the times are equal: at a million orders, reading a
 // number's bytes is a cache miss that the time usually saves.
-func ascending(a, b key) bool {
+func ascending[O any](a, b item[O]) bool {
 	if a.group != b.group {
 		return a.group < b.group
 	}
@@ -54,8 +62,8 @@ func ascending(a, b key) bool {
 	return a.no < b.no
 }
 
-// newestFirst orders keys by group, then by time and number both descending.
-func newestFirst(a, b key) bool {
+// newestFirst orders items by group, then by time and number both descending.
+func newestFirst[O any](a, b item[O]) bool {
 	if a.group != b.group {
 		return a.group < b.group
 	}
@@ -65,7 +73,7 @@ func newestFirst(a, b key) bool {
 	return a.no > b.no
 }
 
-type index = btree.BTreeG[key]
+type index[O any] = btree.BTreeG[item[O]]
 
 // table holds the orders of one kind with their indexes. It neither locks
 // nor checks ctx: Store does both.
@@ -74,12 +82,12 @@ type table[O any] struct {
 	byNo  map[string]*entry[O]
 	byBiz map[string]*entry[O]
 
-	byStatus  *index // (status, CreatedAt, number), newest first: ListOrders ByStatus, CountOrders
-	exhausted *index // ("", CreatedAt, number), newest first: ListOrders ByExhausted
-	children  *index // (pay order number, CreatedAt, number): a pay order's allocations or refunds
-	due       *index // ("", NextSyncAt, number), every order in the schedule: ListOrders ByDue
-	ready     *index // as due, less the orders in leases: what claims take from
-	leases    *index // ("", LeaseUntil, number), leased orders in the schedule
+	byStatus  *index[O] // (status, CreatedAt, number), newest first: ListOrders ByStatus, CountOrders
+	exhausted *index[O] // ("", CreatedAt, number), newest first: ListOrders ByExhausted
+	children  *index[O] // (pay order number, CreatedAt, number): a pay order's allocations or refunds
+	due       *index[O] // ("", NextSyncAt, number), every order in the schedule: ListOrders ByDue
+	ready     *index[O] // as due, less the orders in leases: what claims take from
+	leases    *index[O] // ("", LeaseUntil, number), leased orders in the schedule
 
 	// visit, when set (by tests only), is called for every index entry a
 	// claim or a page reads: the work a cost contract bounds.
@@ -88,12 +96,10 @@ type table[O any] struct {
 
 func newTable[O any](k kind[O]) *table[O] {
 	const degree = 32 // google/btree's own suggestion for in-memory trees
-	return &table[O]{
-		kind: k, byNo: map[string]*entry[O]{}, byBiz: map[string]*entry[O]{},
-		byStatus: btree.NewG(degree, newestFirst), exhausted: btree.NewG(degree, newestFirst),
-		children: btree.NewG(degree, ascending), due: btree.NewG(degree, ascending),
-		ready: btree.NewG(degree, ascending), leases: btree.NewG(degree, ascending),
-	}
+	asc, desc := ascending[O], newestFirst[O]
+	return &table[O]{kind: k, byNo: map[string]*entry[O]{}, byBiz: map[string]*entry[O]{},
+		byStatus: btree.NewG(degree, desc), exhausted: btree.NewG(degree, desc), children: btree.NewG(degree, asc),
+		due: btree.NewG(degree, asc), ready: btree.NewG(degree, asc), leases: btree.NewG(degree, asc)}
 }
 
 func (t *table[O]) visited() {
@@ -107,30 +113,33 @@ func (t *table[O]) inSchedule(o *O) bool {
 }
 
 // placed is one index entry of an order.
-type placed struct {
-	ix *index
-	k  key
+type placed[O any] struct {
+	ix *index[O]
+	it item[O]
 }
 
 // keys returns the index entries e's state asks for. Indexing and unindexing
 // both derive from it, so the indexes cannot disagree with the orders.
-func (t *table[O]) keys(e *entry[O], buf []placed) []placed {
-	s := t.kind.summary(&e.order)
+func (t *table[O]) keys(e *entry[O], buf []placed[O]) []placed[O] {
+	s := t.kind.summary(e.order)
+	at := func(ix *index[O], group string, at int64) placed[O] {
+		return placed[O]{ix, item[O]{key{group, at, s.TradeNo}, e}}
+	}
 	created := s.CreatedAt.UnixMicro()
-	buf = append(buf, placed{t.byStatus, key{s.Status, created, s.TradeNo}})
+	buf = append(buf, at(t.byStatus, s.Status, created))
 	if t.kind.parent != nil {
-		buf = append(buf, placed{t.children, key{t.kind.parent(&e.order), created, s.TradeNo}})
+		buf = append(buf, at(t.children, t.kind.parent(&e.order), created))
 	}
 	if s.Schedule.Exhausted {
-		buf = append(buf, placed{t.exhausted, key{"", created, s.TradeNo}})
+		buf = append(buf, at(t.exhausted, "", created))
 	}
 	if t.inSchedule(&e.order) {
 		next := s.Schedule.NextSyncAt.UnixMicro()
-		buf = append(buf, placed{t.due, key{"", next, s.TradeNo}})
+		buf = append(buf, at(t.due, "", next))
 		if e.leased {
-			buf = append(buf, placed{t.leases, key{"", s.Schedule.LeaseUntil.UnixMicro(), s.TradeNo}})
+			buf = append(buf, at(t.leases, "", s.Schedule.LeaseUntil.UnixMicro()))
 		} else {
-			buf = append(buf, placed{t.ready, key{"", next, s.TradeNo}})
+			buf = append(buf, at(t.ready, "", next))
 		}
 	}
 	return buf
@@ -138,29 +147,20 @@ func (t *table[O]) keys(e *entry[O], buf []placed) []placed {
 
 // update applies change to e and moves e's index entries that it changed.
 func (t *table[O]) update(e *entry[O], change func()) {
-	var oldBuf, newBuf [5]placed
+	var oldBuf, newBuf [5]placed[O]
 	before := t.keys(e, oldBuf[:0])
 	change()
 	after := t.keys(e, newBuf[:0])
 	for _, p := range before {
-		if !contains(after, p) {
-			p.ix.Delete(p.k)
+		if !slices.Contains(after, p) {
+			p.ix.Delete(p.it)
 		}
 	}
 	for _, p := range after {
-		if !contains(before, p) {
-			p.ix.ReplaceOrInsert(p.k)
+		if !slices.Contains(before, p) {
+			p.ix.ReplaceOrInsert(p.it)
 		}
 	}
-}
-
-func contains(ps []placed, p placed) bool {
-	for _, q := range ps {
-		if q == p {
-			return true
-		}
-	}
-	return false
 }
 
 // check returns the order no when its stored version is v: the kind's
@@ -181,56 +181,56 @@ func (t *table[O]) check(op, no string, v int64) (*entry[O], error) {
 // when a number or CreatedAt is missing, on a create as on a commit.
 func (t *table[O]) in(op string, o O) (O, error) {
 	o, err := t.kind.in(op, o)
-	if s := t.kind.summary(&o); err == nil && (s.TradeNo == "" || s.BizNo == "" || s.CreatedAt.IsZero()) {
+	if s := t.kind.summary(o); err == nil && (s.TradeNo == "" || s.BizNo == "" || s.CreatedAt.IsZero()) {
 		err = invalid(op, "an order needs its system and merchant numbers and its CreatedAt")
 	}
 	return o, err
 }
 
-// fresh returns o, checked by in, as a new order: Version 1, no
-// lease, the schedule set. It returns in's errors, and ErrDuplicate when a
-// number is taken.
-func (t *table[O]) fresh(op string, o O) (O, error) {
+// fresh returns o, checked by in, as a new order: Version 1, no lease, the
+// schedule set. It returns in's errors, and ErrDuplicate when a number is
+// taken.
+func (t *table[O]) fresh(op string, o O) (*entry[O], error) {
 	o, err := t.in(op, o)
 	if err != nil {
-		return o, err
+		return nil, err
 	}
-	s := t.kind.summary(&o)
+	s := t.kind.summary(o)
 	switch {
 	case t.byNo[s.TradeNo] != nil:
-		return o, paysync.Ef(op, paysync.ErrDuplicate, "system number "+s.TradeNo+" is taken", nil)
+		return nil, paysync.Ef(op, paysync.ErrDuplicate, "system number "+s.TradeNo+" is taken", nil)
 	case t.byBiz[s.BizNo] != nil:
-		return o, paysync.Ef(op, paysync.ErrDuplicate, "merchant number "+s.BizNo+" is taken", nil)
+		return nil, paysync.Ef(op, paysync.ErrDuplicate, "merchant number "+s.BizNo+" is taken", nil)
 	}
-	*t.kind.version(&o) = 1
-	sc := t.kind.schedule(&o)
+	e := &entry[O]{order: o}
+	*t.kind.version(&e.order) = 1
+	sc := t.kind.schedule(&e.order)
 	sc.LeaseOwner, sc.LeaseUntil = "", time.Time{}
-	t.setSchedule(&o, s.CreatedAt)
-	return o, nil
+	t.setSchedule(&e.order, s.CreatedAt)
+	return e, nil
 }
 
-// insert stores o, which fresh prepared.
-func (t *table[O]) insert(o O) {
-	e := &entry[O]{order: o}
-	s := t.kind.summary(&e.order)
+// insert stores e, which fresh made.
+func (t *table[O]) insert(e *entry[O]) {
+	s := t.kind.summary(e.order)
 	t.byNo[s.TradeNo], t.byBiz[s.BizNo] = e, e
 	for _, p := range t.keys(e, nil) {
-		p.ix.ReplaceOrInsert(p.k)
+		p.ix.ReplaceOrInsert(p.it)
 	}
 }
 
 // commit makes o, checked against e, e's next version. The numbers and
 // CreatedAt stay as stored; so does the lease, unless o leaves the schedule.
 func (t *table[O]) commit(e *entry[O], o O) {
-	t.kind.keep(&o, &e.order)
-	stored := *t.kind.schedule(&e.order)
-	s := t.kind.schedule(&o)
-	s.LeaseOwner, s.LeaseUntil = stored.LeaseOwner, stored.LeaseUntil
-	t.setSchedule(&o, t.kind.summary(&o).UpdatedAt)
-	*t.kind.version(&o) = *t.kind.version(&e.order) + 1
 	t.update(e, func() {
+		stored, was := e.order, *t.kind.schedule(&e.order)
 		e.order = o
-		e.leased = e.leased && t.inSchedule(&o)
+		t.kind.keep(&e.order, stored)
+		s := t.kind.schedule(&e.order)
+		s.LeaseOwner, s.LeaseUntil = was.LeaseOwner, was.LeaseUntil
+		t.setSchedule(&e.order, t.kind.summary(e.order).UpdatedAt)
+		*t.kind.version(&e.order) = t.kind.summary(stored).Version + 1
+		e.leased = e.leased && t.inSchedule(&e.order)
 	})
 }
 
@@ -254,28 +254,28 @@ func (t *table[O]) setSchedule(o *O, dueAt time.Time) {
 func (t *table[O]) claim(c repository.Claim) []O {
 	now := c.Now.UnixMicro()
 	var ended []*entry[O]
-	t.leases.Ascend(func(k key) bool {
+	t.leases.Ascend(func(it item[O]) bool {
 		t.visited()
-		if k.at > now {
+		if it.at > now {
 			return false
 		}
-		ended = append(ended, t.byNo[k.no])
+		ended = append(ended, it.e)
 		return true
 	})
 	for _, e := range ended {
 		t.update(e, func() { e.leased = false })
 	}
 	var claimed []*entry[O]
-	t.ready.Ascend(func(k key) bool {
+	t.ready.Ascend(func(it item[O]) bool {
 		t.visited()
-		if k.at > now {
+		if it.at > now {
 			return false
 		}
 		// A lease that a claim with a later clock saw end is back in
 		// ready, still set: at this earlier now it holds. Only clocks that
 		// disagree get here.
-		if e := t.byNo[k.no]; !t.kind.schedule(&e.order).Leased(c.Now) {
-			claimed = append(claimed, e)
+		if !t.kind.schedule(&it.e.order).Leased(c.Now) {
+			claimed = append(claimed, it.e)
 		}
 		return len(claimed) < c.Limit
 	})

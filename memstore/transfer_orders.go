@@ -10,7 +10,7 @@ import (
 var transferKind = kind[paysync.TransferOrder]{
 	notFound: paysync.ErrTransferNotFound,
 	in:       transferIn,
-	summary: func(o *paysync.TransferOrder) repository.OrderSummary {
+	summary: func(o paysync.TransferOrder) repository.OrderSummary {
 		return repository.OrderSummary{TradeType: paysync.TradeTransfer, TradeNo: o.TransferNo,
 			BizNo: o.BizTransferNo, OutNo: o.OutTransferNo, Channel: o.Channel, Amount: o.Amount,
 			Currency: o.Currency, Status: string(o.Status), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
@@ -19,7 +19,7 @@ var transferKind = kind[paysync.TransferOrder]{
 	scheduled: (*paysync.TransferOrder).Scheduled,
 	schedule:  func(o *paysync.TransferOrder) *paysync.Schedule { return &o.Schedule },
 	version:   func(o *paysync.TransferOrder) *int64 { return &o.Version },
-	keep: func(o, stored *paysync.TransferOrder) {
+	keep: func(o *paysync.TransferOrder, stored paysync.TransferOrder) {
 		o.BizTransferNo, o.CreatedAt = stored.BizTransferNo, stored.CreatedAt
 	},
 	clone: func(o paysync.TransferOrder) paysync.TransferOrder { return o }, // it has no slices

@@ -13,30 +13,33 @@ import (
 // allocColumns is what every read of an allocation order selects, in
 // scanAllocationOrder's order.
 const allocColumns = `allocation_no, biz_allocation_no, out_allocation_no, order_no, out_order_no,
-	channel, amount::text, status, result, receivers, finished_at, created_at, updated_at, version,
-	announced, next_sync_at, attempts, exhausted, lease_owner, lease_until`
+	channel, amount::text, currency, status, result, receivers, finished_at, created_at, updated_at,
+	version, next_sync_at, attempts, exhausted, lease_owner, lease_until`
 
 const (
 	createAllocSQL = `INSERT INTO allocation_orders (allocation_no, biz_allocation_no,
-	out_allocation_no, order_no, out_order_no, channel, amount, status, result, receivers,
-	finished_at, created_at, updated_at, version, announced, in_schedule, next_sync_at, attempts,
-	exhausted)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16, $17, $18)`
+	out_allocation_no, order_no, out_order_no, channel, amount, currency, status, result, receivers,
+	finished_at, created_at, updated_at, version, in_schedule, next_sync_at, attempts, exhausted)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17, $18)`
 
 	getAllocSQL      = `SELECT ` + allocColumns + ` FROM allocation_orders WHERE allocation_no = $1`
 	getAllocByBizSQL = `SELECT ` + allocColumns + ` FROM allocation_orders WHERE biz_allocation_no = $1`
 	allocExistsSQL   = `SELECT EXISTS (SELECT 1 FROM allocation_orders WHERE allocation_no = $1)`
 
-	updateAllocSQL = `UPDATE allocation_orders SET out_allocation_no = $35, order_no = $36,
-	out_order_no = $37, channel = $38, amount = $39, status = $40, result = $41, receivers = $42,
-	finished_at = $43, created_at = $44, updated_at = $45, announced = $46, in_schedule = $47,
-	next_sync_at = $48, attempts = $49, exhausted = $50,
-	lease_owner = CASE WHEN $47 THEN lease_owner END,
-	lease_until = CASE WHEN $47 THEN lease_until END,
-	version = version + 1
-	WHERE allocation_no = $33 AND version = $34`
+	// allocation_orders_pay serves it in order.
+	listAllocSQL = `SELECT ` + allocColumns + ` FROM allocation_orders WHERE order_no = $1
+	ORDER BY created_at, allocation_no`
 
-	commitAllocSQL = commitHead + updateAllocSQL + commitTail
+	// See updatePaySQL.
+	updateAllocSQL = `UPDATE allocation_orders SET out_allocation_no = $37, order_no = $38,
+	out_order_no = $39, channel = $40, amount = $41, currency = $42, status = $43, result = $44,
+	receivers = $45, finished_at = $46, updated_at = $47, in_schedule = $48, next_sync_at = $49,
+	attempts = $50, exhausted = $51,
+	lease_owner = CASE WHEN $48 THEN lease_owner END,
+	lease_until = CASE WHEN $48 THEN lease_until END,
+	version = version + 1
+	WHERE allocation_no = $35 AND version = $36
+	RETURNING 1`
 
 	// See claimPaySQL.
 	claimAllocSQL = `UPDATE allocation_orders SET lease_owner = $1, lease_until = $2
@@ -52,83 +55,112 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15, $16
 	WHERE allocation_no = ANY ($2) AND lease_owner = $1`
 )
 
+// validateAllocationOrder refuses, with paysync.ErrInvalidRequest, an order
+// the port does not accept on create or commit (see validatePayOrder): empty
+// numbers, an unknown status, result or receiver result, a zero CreatedAt.
+func validateAllocationOrder(op string, o paysync.AllocationOrder) error {
+	switch {
+	case o.AllocationNo == "" || o.BizAllocationNo == "":
+		return invalid(op, "allocation number and merchant allocation number are required")
+	case !o.Status.Valid():
+		return invalid(op, "unknown allocation status "+string(o.Status))
+	case o.Result != "" && !o.Result.Valid():
+		return invalid(op, "unknown allocation result "+string(o.Result))
+	case o.CreatedAt.IsZero():
+		return invalid(op, "order has no creation time")
+	}
+	for _, r := range o.Receivers {
+		if !r.Result.Valid() {
+			return invalid(op, "receiver "+r.ReceiverNo+" has unknown result "+string(r.Result))
+		}
+	}
+	return nil
+}
+
 // CreateAllocationOrder stores o as a new order with Version 1 (see
-// repository.AllocationOrders). It returns an error wrapping
-// paysync.ErrInvalidRequest when AllocationNo or BizAllocationNo is empty,
-// paysync.ErrDuplicate when either is taken, and paysync.ErrInternal when the
-// database fails.
+// repository.AllocationOrders); an order in allocation_processing without a
+// Result is stored all_pending. It returns an error wrapping
+// paysync.ErrInvalidRequest for an order the port refuses,
+// paysync.ErrDuplicate when a number is taken, paysync.ErrCanceled when ctx
+// ends and paysync.ErrInternal when the database fails.
 func (s *Store) CreateAllocationOrder(ctx context.Context, o paysync.AllocationOrder) error {
 	const op = "pgstore.CreateAllocationOrder"
-	if o.AllocationNo == "" || o.BizAllocationNo == "" {
-		return paysync.Ef(op, paysync.ErrInvalidRequest, "allocation number and merchant allocation number are required", nil)
-	}
-	db, err := s.db(op)
-	if err != nil {
+	if err := validateAllocationOrder(op, o); err != nil {
 		return err
+	}
+	if o.Status == paysync.AllocProcessing && o.Result == "" {
+		o.Result = paysync.AllocAllPending
 	}
 	receivers, err := receiversArg(o.Receivers)
 	if err != nil {
 		return paysync.E(op, paysync.ErrInternal, err)
 	}
 	in, next := schedule(o.Scheduled(), o.Schedule, o.CreatedAt)
-	_, err = db.Exec(ctx, createAllocSQL, o.AllocationNo, o.BizAllocationNo, o.OutAllocationNo,
-		o.OrderNo, o.OutOrderNo, o.Channel, o.Amount.String(), string(o.Status), string(o.Result),
-		receivers, ts(o.FinishedAt), ts(o.CreatedAt), ts(o.UpdatedAt), codesArg(o.Announced),
-		in, next, o.Schedule.Attempts, o.Schedule.Exhausted)
-	return fail(ctx, op, err)
+	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, createAllocSQL, o.AllocationNo, o.BizAllocationNo, o.OutAllocationNo,
+			o.OrderNo, o.OutOrderNo, o.Channel, o.Amount.String(), o.Currency, string(o.Status),
+			string(o.Result), receivers, ts(o.FinishedAt), ts(o.CreatedAt), ts(o.UpdatedAt),
+			in, next, int64(o.Schedule.Attempts), o.Schedule.Exhausted)
+		return err
+	})
 }
 
 // GetAllocationOrder returns the order with system number allocationNo. It
 // returns an error wrapping paysync.ErrAllocationNotFound when there is none,
-// and paysync.ErrInternal when the database fails.
+// paysync.ErrCanceled when ctx ends and paysync.ErrInternal when the database
+// fails.
 func (s *Store) GetAllocationOrder(ctx context.Context, allocationNo string) (paysync.AllocationOrder, error) {
-	return s.getAllocationOrder(ctx, "pgstore.GetAllocationOrder", getAllocSQL, allocationNo)
+	return get(ctx, s, "pgstore.GetAllocationOrder", getAllocSQL, allocationNo, scanAllocationOrder,
+		paysync.ErrAllocationNotFound)
 }
 
 // GetAllocationOrderByBizNo returns the order with merchant number
-// bizAllocationNo. It returns an error wrapping paysync.ErrAllocationNotFound
-// when there is none, and paysync.ErrInternal when the database fails.
+// bizAllocationNo, with the errors of GetAllocationOrder.
 func (s *Store) GetAllocationOrderByBizNo(ctx context.Context, bizAllocationNo string) (paysync.AllocationOrder, error) {
-	return s.getAllocationOrder(ctx, "pgstore.GetAllocationOrderByBizNo", getAllocByBizSQL, bizAllocationNo)
+	return get(ctx, s, "pgstore.GetAllocationOrderByBizNo", getAllocByBizSQL, bizAllocationNo,
+		scanAllocationOrder, paysync.ErrAllocationNotFound)
 }
 
-func (s *Store) getAllocationOrder(ctx context.Context, op, sql, key string) (paysync.AllocationOrder, error) {
-	return get(ctx, s, op, sql, key, scanAllocationOrder, paysync.ErrAllocationNotFound)
+// ListAllocationOrders returns the allocation orders of pay order orderNo in
+// creation order; an empty slice when there are none. It returns an error
+// wrapping paysync.ErrCanceled when ctx ends and paysync.ErrInternal when the
+// database fails.
+func (s *Store) ListAllocationOrders(ctx context.Context, orderNo string) ([]paysync.AllocationOrder, error) {
+	return query(ctx, s, "pgstore.ListAllocationOrders", listAllocSQL, []any{orderNo},
+		func(row pgx.CollectableRow) (paysync.AllocationOrder, error) { return scanAllocationOrder(row) })
 }
 
-// CommitAllocationOrder stores o, its receivers whole, and e together in one
-// statement (see repository.AllocationOrders). It returns an error wrapping
-// paysync.ErrVersionConflict when the stored version is not o.Version,
-// paysync.ErrAllocationNotFound when there is no such order,
-// paysync.ErrDuplicate when a record or event id is taken, and
-// paysync.ErrInternal when the database fails; in each case nothing is stored.
+// CommitAllocationOrder stores o, its receivers whole, and e together (see
+// repository.AllocationOrders), with the errors of CommitPayOrder and
+// paysync.ErrAllocationNotFound for a missing order.
 func (s *Store) CommitAllocationOrder(ctx context.Context, o paysync.AllocationOrder, e repository.Entries) error {
 	const op = "pgstore.CommitAllocationOrder"
+	if err := validateAllocationOrder(op, o); err != nil {
+		return err
+	}
 	receivers, err := receiversArg(o.Receivers)
 	if err != nil {
 		return paysync.E(op, paysync.ErrInternal, err)
 	}
 	in, next := schedule(o.Scheduled(), o.Schedule, o.UpdatedAt)
-	args := append(entriesArgs(e), o.AllocationNo, o.Version, o.OutAllocationNo, o.OrderNo,
-		o.OutOrderNo, o.Channel, o.Amount.String(), string(o.Status), string(o.Result), receivers,
-		ts(o.FinishedAt), ts(o.CreatedAt), ts(o.UpdatedAt), codesArg(o.Announced), in, next,
-		o.Schedule.Attempts, o.Schedule.Exhausted)
-	return s.commit(ctx, op, commitAllocSQL, args, allocExistsSQL, o.AllocationNo, paysync.ErrAllocationNotFound)
+	w := write{sql: updateAllocSQL, exists: allocExistsSQL, key: o.AllocationNo,
+		notFound: paysync.ErrAllocationNotFound,
+		args: []any{o.AllocationNo, o.Version, o.OutAllocationNo, o.OrderNo, o.OutOrderNo, o.Channel,
+			o.Amount.String(), o.Currency, string(o.Status), string(o.Result), receivers,
+			ts(o.FinishedAt), ts(o.UpdatedAt), in, next, int64(o.Schedule.Attempts), o.Schedule.Exhausted}}
+	return s.commit(ctx, op, w, e, nil, "")
 }
 
 // ClaimAllocationOrders leases up to c.Limit due orders to c.Owner until
-// c.Until and returns them in due order (NextSyncAt, then AllocationNo). It
-// returns an empty slice when none is due, an error wrapping
-// paysync.ErrInvalidRequest when c is invalid, and paysync.ErrInternal when
-// the database fails.
+// c.Until and returns them in due order (NextSyncAt, then AllocationNo), with
+// the errors of ClaimPayOrders.
 func (s *Store) ClaimAllocationOrders(ctx context.Context, c repository.Claim) ([]paysync.AllocationOrder, error) {
 	return claim(ctx, s, "pgstore.ClaimAllocationOrders", claimAllocSQL, c, scanAllocationOrder,
 		func(o *paysync.AllocationOrder) (time.Time, string) { return o.Schedule.NextSyncAt, o.AllocationNo })
 }
 
-// ReleaseAllocationOrders drops owner's leases on allocationNos; orders that
-// are missing or not leased to owner are passed over. It returns an error
-// wrapping paysync.ErrInternal when the database fails.
+// ReleaseAllocationOrders drops owner's leases on allocationNos, with the
+// errors of ReleasePayOrders.
 func (s *Store) ReleaseAllocationOrders(ctx context.Context, owner string, allocationNos ...string) error {
 	return s.release(ctx, "pgstore.ReleaseAllocationOrders", releaseAllocSQL, owner, allocationNos)
 }
@@ -140,12 +172,11 @@ func scanAllocationOrder(row pgx.Row) (paysync.AllocationOrder, error) {
 		amount, status, result                       string
 		receivers                                    []byte
 		finished, created, updated, next, leaseUntil pgtype.Timestamptz
-		announced                                    []string
 		leaseOwner                                   pgtype.Text
 	)
 	err := row.Scan(&o.AllocationNo, &o.BizAllocationNo, &o.OutAllocationNo, &o.OrderNo, &o.OutOrderNo,
-		&o.Channel, &amount, &status, &result, &receivers, &finished, &created, &updated, &o.Version,
-		&announced, &next, &o.Schedule.Attempts, &o.Schedule.Exhausted, &leaseOwner, &leaseUntil)
+		&o.Channel, &amount, &o.Currency, &status, &result, &receivers, &finished, &created, &updated,
+		&o.Version, &next, &o.Schedule.Attempts, &o.Schedule.Exhausted, &leaseOwner, &leaseUntil)
 	if err != nil {
 		return paysync.AllocationOrder{}, err
 	}
@@ -157,7 +188,6 @@ func scanAllocationOrder(row pgx.Row) (paysync.AllocationOrder, error) {
 	}
 	o.Status, o.Result = paysync.AllocationStatus(status), paysync.AllocationResult(result)
 	o.FinishedAt, o.CreatedAt, o.UpdatedAt = timeOf(finished), timeOf(created), timeOf(updated)
-	o.Announced = codesOf(announced)
 	o.Schedule.NextSyncAt = timeOf(next)
 	o.Schedule.LeaseOwner, o.Schedule.LeaseUntil = textOf(leaseOwner), timeOf(leaseUntil)
 	return o, nil

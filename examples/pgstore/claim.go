@@ -11,10 +11,11 @@ import (
 	"github.com/paysync/paysync/repository"
 )
 
-// claim runs a claim statement (pay or allocation) and returns the orders in
-// due order: due time, then number, which RETURNING does not give. It
-// returns an error wrapping paysync.ErrInvalidRequest when c is invalid and
-// paysync.ErrInternal when the database fails.
+// claim runs a claim statement (of any kind) and returns the orders in due
+// order: due time, then number, which RETURNING does not give. It returns an
+// error wrapping paysync.ErrInvalidRequest when c is invalid,
+// paysync.ErrCanceled when ctx ends and paysync.ErrInternal when the
+// database fails.
 func claim[T any](ctx context.Context, s *Store, op, sql string, c repository.Claim,
 	scan func(pgx.Row) (T, error), key func(*T) (time.Time, string)) ([]T, error) {
 	// Validate what will be stored: a lease that ends after Now only in
@@ -23,17 +24,17 @@ func claim[T any](ctx context.Context, s *Store, op, sql string, c repository.Cl
 	if err := c.Validate(); err != nil {
 		return nil, paysync.Ef(op, paysync.ErrInvalidRequest, "invalid claim", err)
 	}
-	db, err := s.db(op)
+	var orders []T
+	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, sql, c.Owner, tsAlways(c.Until), tsAlways(c.Now), c.Limit)
+		if err != nil {
+			return err
+		}
+		orders, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (T, error) { return scan(row) })
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	rows, err := db.Query(ctx, sql, c.Owner, tsAlways(c.Until), tsAlways(c.Now), c.Limit)
-	if err != nil {
-		return nil, fail(ctx, op, err)
-	}
-	orders, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (T, error) { return scan(row) })
-	if err != nil {
-		return nil, fail(ctx, op, err)
 	}
 	slices.SortFunc(orders, func(a, b T) int {
 		ad, an := key(&a)

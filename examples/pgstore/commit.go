@@ -4,20 +4,22 @@ import (
 	"context"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
 )
 
-// A commit is one statement: the order's UPDATE (a compare-and-swap on its
-// version) in the CTE "upd", and INSERTs that select from it, so the records
-// and events are stored exactly when the order is. One statement is one
-// implicit transaction and one round trip. The entries take parameters
-// $1..$32 (entriesArgs); the UPDATE's start at $33. A commit statement is
-// commitHead + the UPDATE + commitTail.
+// An order's write and its entries' records and events are one statement:
+// the write (a compare-and-swap UPDATE on the order's version, or the INSERT
+// of a new order, ending in RETURNING 1) is the CTE "upd", and the INSERTs
+// select from it, so the records and events are stored exactly when the
+// order is, in one round trip. The entries take parameters $1..$34
+// (entriesArgs); the write's start at $35. SaveEntries, which writes no
+// order, puts SELECT 1 in "upd".
 const (
-	commitHead = `WITH upd AS (`
-	commitTail = ` RETURNING 1),
+	entriesHead = `WITH upd AS (`
+	entriesTail = `),
 sync AS (
 	INSERT INTO sync_records (id, trade_type, trade_no, biz_no, out_no, channel, channel_state,
 		raw, adjusted, adjust_no, anomalies, error_code, error_msg, client_ip, source, created_at)
@@ -26,11 +28,14 @@ sync AS (
 	FROM upd WHERE $1::uuid IS NOT NULL
 ),
 adj AS (
-	INSERT INTO adjust_records (adjust_no, trade_type, trade_no, source, way, before, after, created_at, receiver_no)
-	SELECT a.adjust_no, a.trade_type, a.trade_no, a.source, a.way, a.before, a.after, a.created_at, a.receiver_no
+	INSERT INTO adjust_records (adjust_no, trade_type, trade_no, source, way, before, after, created_at,
+		receiver_no, operator, reason)
+	SELECT a.adjust_no, a.trade_type, a.trade_no, a.source, a.way, a.before, a.after, a.created_at,
+		a.receiver_no, a.operator, a.reason
 	FROM upd, unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[],
-		$23::text[], $24::timestamptz[], $32::text[]) WITH ORDINALITY
-		AS a(adjust_no, trade_type, trade_no, source, way, before, after, created_at, receiver_no, ord)
+		$23::text[], $24::timestamptz[], $32::text[], $33::text[], $34::text[]) WITH ORDINALITY
+		AS a(adjust_no, trade_type, trade_no, source, way, before, after, created_at, receiver_no,
+			operator, reason, ord)
 	ORDER BY a.ord
 ),
 ev AS (
@@ -42,14 +47,17 @@ ev AS (
 	ORDER BY e.ord
 )
 SELECT count(*) FROM upd`
+
+	// entriesOnlySQL stores entries that go with no order's write.
+	entriesOnlySQL = entriesHead + `SELECT 1` + entriesTail
 )
 
-// entriesArgs returns the parameters $1..$32 of commitSQL for e. A SyncRecord
-// with the nil id is taken as absent and not stored.
+// entriesArgs returns the parameters $1..$34 of an entries statement for e.
+// A SyncRecord with the nil id is taken as absent and not stored.
 func entriesArgs(e repository.Entries) []any {
 	r := e.Sync
 	id := pgtype.UUID{Bytes: r.ID, Valid: r.ID != uuid.Nil}
-	args := make([]any, 0, 32+20)
+	args := make([]any, 0, 34+20)
 	args = append(args, id, string(r.TradeType), r.TradeNo, r.BizNo, r.OutNo, r.Channel, r.ChannelState,
 		r.Raw, r.Adjusted, r.AdjustNo, codesArg(r.Anomalies), r.ErrorCode, r.ErrorMsg, r.ClientIP,
 		string(r.Source), ts(r.CreatedAt))
@@ -58,11 +66,12 @@ func entriesArgs(e repository.Entries) []any {
 	adjNo, adjTradeType, adjTradeNo := make([]string, n), make([]string, n), make([]string, n)
 	adjSource, adjWay, adjBefore, adjAfter := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	adjAt, adjReceiver := make([]pgtype.Timestamptz, n), make([]string, n)
+	adjOperator, adjReason := make([]string, n), make([]string, n)
 	for i, a := range e.Adjusts {
-		adjReceiver[i] = a.ReceiverNo
 		adjNo[i], adjTradeType[i], adjTradeNo[i] = a.AdjustNo, string(a.TradeType), a.TradeNo
 		adjSource[i], adjWay[i], adjBefore[i], adjAfter[i] = string(a.Source), string(a.Way), a.Before, a.After
-		adjAt[i] = ts(a.CreatedAt)
+		adjAt[i], adjReceiver[i] = ts(a.CreatedAt), a.ReceiverNo
+		adjOperator[i], adjReason[i] = a.Operator, a.Reason
 	}
 	args = append(args, adjNo, adjTradeType, adjTradeNo, adjSource, adjWay, adjBefore, adjAfter, adjAt)
 
@@ -77,29 +86,68 @@ func entriesArgs(e repository.Entries) []any {
 		evPayload[i] = v.Payload
 		evAt[i], evDelivered[i] = ts(v.CreatedAt), ts(v.DeliveredAt)
 	}
-	return append(args, evID, evType, evTradeType, evTradeNo, evPayload, evAt, evDelivered, adjReceiver)
+	return append(args, evID, evType, evTradeType, evTradeNo, evPayload, evAt, evDelivered,
+		adjReceiver, adjOperator, adjReason)
 }
 
-// commit runs a commit statement and, when it matched no order, tells a
-// missing order (notFound) from a stale version by looking the order up.
-func (s *Store) commit(ctx context.Context, op, sql string, args []any, exists string, key string, notFound *paysync.Error) error {
-	db, err := s.db(op)
-	if err != nil {
+// write is one order's part of a commit or create.
+type write struct {
+	// sql is the order's statement, ending in RETURNING 1: a compare-and-swap
+	// UPDATE (which may match nothing) or an INSERT. Its parameters start at
+	// $35 and are args.
+	sql  string
+	args []any
+	// exists tells, when the UPDATE matched nothing, a missing order
+	// (notFound) from a stale version: a query of key returning one boolean.
+	exists   string
+	key      string
+	notFound *paysync.Error
+}
+
+// commit stores w and e and, when pay is not nil, the change pay makes to
+// the pay order of refund refundNo: all of it or nothing, in one
+// transaction. It returns an error wrapping paysync.ErrVersionConflict when
+// an order's version is stale or an anomaly disagrees with e, w.notFound or
+// paysync.ErrOrderNotFound for a missing order, paysync.ErrInvalidRequest
+// for an anomaly entry it refuses or a refund that is not the pay order's,
+// paysync.ErrDuplicate for a taken key, paysync.ErrCanceled when ctx ends,
+// and paysync.ErrInternal when the database fails.
+//
+// The order's write and its entries are one statement; the pay order's
+// change and the anomalies follow it in the same transaction (see inTx), and
+// any of them may refuse the commit after the order's write has run.
+func (s *Store) commit(ctx context.Context, op string, w write, e repository.Entries, pay *repository.PayRefundChange, refundNo string) error {
+	if err := validateAnomalyEntries(op, e); err != nil {
 		return err
 	}
-	var n int64
-	if err := db.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
-		return fail(ctx, op, err)
-	}
-	if n == 1 {
-		return nil
-	}
+	sql := entriesHead + w.sql + entriesTail
+	args := append(entriesArgs(e), w.args...)
+	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+		var n int64
+		if err := tx.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			return err
+		}
+		if n != 1 {
+			return missed(ctx, op, tx, w)
+		}
+		if pay != nil {
+			if err := changePay(ctx, op, tx, *pay, refundNo); err != nil {
+				return err
+			}
+		}
+		return applyAnomalies(ctx, op, tx, e)
+	})
+}
+
+// missed explains a write that matched no order: w.notFound when the order
+// is missing, paysync.ErrVersionConflict when its version moved on.
+func missed(ctx context.Context, op string, tx pgx.Tx, w write) error {
 	var found bool
-	if err := db.QueryRow(ctx, exists, key).Scan(&found); err != nil {
-		return fail(ctx, op, err)
+	if err := tx.QueryRow(ctx, w.exists, w.key).Scan(&found); err != nil {
+		return err
 	}
 	if !found {
-		return paysync.E(op, notFound, nil)
+		return paysync.E(op, w.notFound, nil)
 	}
 	return paysync.E(op, paysync.ErrVersionConflict, nil)
 }

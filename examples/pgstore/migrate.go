@@ -46,8 +46,13 @@ type migration struct {
 // list. It is idempotent, and safe when several instances call it at once: an
 // advisory lock makes them take turns, and the later ones find nothing to do.
 // It returns an error wrapping paysync.ErrInternal when a migration fails
-// (nothing is applied then) or the database does.
-func (s *Store) Migrate(ctx context.Context) error {
+// (nothing is applied then) or the database does, and paysync.ErrCanceled
+// when ctx ends.
+func (s *Store) Migrate(ctx context.Context) error { return s.migrate(ctx, 0) }
+
+// migrate is Migrate applying the steps up to version upTo only; 0 means
+// every step.
+func (s *Store) migrate(ctx context.Context, upTo int) error {
 	const op = "pgstore.Migrate"
 	db, err := s.db(op)
 	if err != nil {
@@ -77,7 +82,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 			done[int(v)] = true
 		}
 		for _, m := range steps {
-			if done[m.version] {
+			if done[m.version] || upTo > 0 && m.version > upTo {
 				continue
 			}
 			// Exec without arguments uses the simple protocol, which runs a

@@ -51,19 +51,17 @@ func scanEvent(row pgx.CollectableRow) (paysync.Event, error) {
 // wrapping paysync.ErrInternal when the database fails.
 func (s *Store) MarkDelivered(ctx context.Context, at time.Time, ids ...uuid.UUID) error {
 	const op = "pgstore.MarkDelivered"
-	if err := ctx.Err(); err != nil {
-		return fail(ctx, op, err)
+	if err := paysync.ContextError(ctx, op); err != nil {
+		return err
 	}
 	if at.IsZero() {
 		return paysync.Ef(op, paysync.ErrInvalidRequest, "delivery time is zero", nil)
 	}
 	if len(ids) == 0 {
-		return fail(ctx, op, ctx.Err())
+		return nil
 	}
-	db, err := s.db(op)
-	if err != nil {
+	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, markDeliveredSQL, tsAlways(at), ids)
 		return err
-	}
-	_, err = db.Exec(ctx, markDeliveredSQL, tsAlways(at), ids)
-	return fail(ctx, op, err)
+	})
 }

@@ -73,6 +73,20 @@ func newSchema(tb testing.TB) *testSchema {
 // closed when tb ends; the first pool a schema opens migrates it.
 func (s *testSchema) open(maxConns int32) *pgxpool.Pool {
 	s.tb.Helper()
+	pool := s.openUnmigrated(maxConns)
+	if !s.migrated {
+		if err := pgstore.New(pool).Migrate(context.Background()); err != nil {
+			s.tb.Fatal(err)
+		}
+		s.migrated = true
+	}
+	return pool
+}
+
+// openUnmigrated is open without the migration: the schema is as the test
+// leaves it.
+func (s *testSchema) openUnmigrated(maxConns int32) *pgxpool.Pool {
+	s.tb.Helper()
 	ctx := context.Background()
 	cfg, err := pgxpool.ParseConfig(s.url)
 	if err != nil {
@@ -85,12 +99,6 @@ func (s *testSchema) open(maxConns int32) *pgxpool.Pool {
 		s.tb.Fatal(err)
 	}
 	s.tb.Cleanup(pool.Close) // Close may run twice: a test may close a pool to crash a host
-	if !s.migrated {
-		if err := pgstore.New(pool).Migrate(ctx); err != nil {
-			s.tb.Fatal(err)
-		}
-		s.migrated = true
-	}
 	return pool
 }
 

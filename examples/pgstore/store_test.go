@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -33,9 +34,11 @@ func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
 	for _, err := range errs {
 		require.NoError(t, err)
 	}
+	steps, err := os.ReadDir("migrations")
+	require.NoError(t, err)
 	var n int
 	require.NoError(t, pool.QueryRow(ctx, "SELECT count(*) FROM schema_migrations").Scan(&n))
-	require.Equal(t, 1, n)
+	require.Equal(t, len(steps), n, "each step applied once")
 }
 
 func TestAmountsKeepEveryDigit(t *testing.T) {
@@ -63,8 +66,13 @@ func TestLoadPayOrders(t *testing.T) {
 	want.Version = 1
 	want.CreatedAt, want.UpdatedAt = t0.Truncate(time.Microsecond), t0.Truncate(time.Microsecond)
 	want.Schedule.NextSyncAt = want.CreatedAt
-	require.True(t, want.Amount.Equal(got.Amount))
-	want.Amount = got.Amount
+	for _, amount := range []struct{ want, got *decimal.Decimal }{
+		{&want.Amount, &got.Amount}, {&want.RefundedAmount, &got.RefundedAmount},
+		{&want.ReservedAmount, &got.ReservedAmount},
+	} {
+		require.True(t, amount.want.Equal(*amount.got), "%s, want %s", amount.got, amount.want)
+		*amount.want = *amount.got // compared by value above
+	}
 	require.Equal(t, want, got)
 
 	claimed, err := s.ClaimPayOrders(ctx, repository.Claim{Now: t0, Owner: "a", Until: t0.Add(time.Minute), Limit: 10})
@@ -83,18 +91,26 @@ func TestLoadPayOrders(t *testing.T) {
 func TestNilPool(t *testing.T) {
 	s := pgstore.New(nil)
 	ctx := context.Background()
-	_, getErr := s.GetPayOrder(ctx, "P1")
-	_, claimErr := s.ClaimPayOrders(ctx, repository.Claim{Now: t0, Owner: "a", Until: t0.Add(time.Minute), Limit: 1})
-	_, listErr := s.ListEvents(ctx, repository.EventFilter{})
+	pay := payOrder("P1")
+	claim := repository.Claim{Now: t0, Owner: "a", Until: t0.Add(time.Minute), Limit: 1}
+	sightings := repository.Entries{Sightings: []repository.AnomalySighting{sighting("P1", paysync.AnomalyTradeMismatch, true)}}
+	ignore := func(_ any, err error) error { return err }
 	for name, err := range map[string]error{
-		"Migrate":          s.Migrate(ctx),
-		"CreatePayOrder":   s.CreatePayOrder(ctx, payOrder("P1")),
-		"GetPayOrder":      getErr,
-		"CommitPayOrder":   s.CommitPayOrder(ctx, payOrder("P1"), repository.Entries{}),
-		"ClaimPayOrders":   claimErr,
-		"ReleasePayOrders": s.ReleasePayOrders(ctx, "a", "P1"),
-		"ListEvents":       listErr,
-		"LoadPayOrders":    s.LoadPayOrders(ctx, []paysync.PayOrder{payOrder("P1")}),
+		"Migrate":           s.Migrate(ctx),
+		"CreatePayOrder":    s.CreatePayOrder(ctx, pay),
+		"GetPayOrder":       ignore(s.GetPayOrder(ctx, "P1")),
+		"CommitPayOrder":    s.CommitPayOrder(ctx, pay, repository.Entries{}),
+		"ClaimPayOrders":    ignore(s.ClaimPayOrders(ctx, claim)),
+		"ReleasePayOrders":  s.ReleasePayOrders(ctx, "a", "P1"),
+		"CreateRefundOrder": s.CreateRefundOrder(ctx, refundOrder("R1", "P1"), reserve(pay, "1"), repository.Entries{}),
+		"ListRefundOrders":  ignore(s.ListRefundOrders(ctx, "P1")),
+		"SaveEntries":       s.SaveEntries(ctx, sightings),
+		"GetSyncRecord":     ignore(s.GetSyncRecord(ctx, newSync(paysync.TradePay, "P1").ID)),
+		"ListEvents":        ignore(s.ListEvents(ctx, repository.EventFilter{})),
+		"OrderAnomalies":    ignore(s.OrderAnomalies(ctx, paysync.TradePay, "P1")),
+		"ListOrders":        ignore(s.ListOrders(ctx, repository.OrderQuery{TradeType: paysync.TradePay, By: repository.ByDue})),
+		"CountOrders":       ignore(s.CountOrders(ctx, paysync.TradePay, t0)),
+		"LoadPayOrders":     s.LoadPayOrders(ctx, []paysync.PayOrder{pay}),
 	} {
 		require.ErrorIs(t, err, paysync.ErrInternal, name)
 	}

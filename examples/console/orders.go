@@ -1,0 +1,243 @@
+package console
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/repository"
+	"github.com/paysync/paysync/statemachine"
+)
+
+// parseKind returns the kind named s, and false for any other text.
+func parseKind(s string) (paysync.TradeType, bool) {
+	k := paysync.TradeType(s)
+	return k, k.Valid()
+}
+
+// order is one order of any kind: the fields every kind has, as a list
+// shows them, and the kind's own order.
+type order struct {
+	repository.OrderSummary
+	Pay      *paysync.PayOrder
+	Alloc    *paysync.AllocationOrder
+	Refund   *paysync.RefundOrder
+	Transfer *paysync.TransferOrder
+}
+
+func payOrder(o paysync.PayOrder) order {
+	return order{OrderSummary: repository.OrderSummary{TradeType: paysync.TradePay, TradeNo: o.OrderNo, BizNo: o.BizOrderNo,
+		OutNo: o.OutOrderNo, Channel: o.Channel, Amount: o.Amount, Currency: o.Currency, Status: string(o.Status),
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: o.Version, Schedule: o.Schedule}, Pay: &o}
+}
+
+func allocOrder(o paysync.AllocationOrder) order {
+	return order{OrderSummary: repository.OrderSummary{TradeType: paysync.TradeAllocation, TradeNo: o.AllocationNo,
+		BizNo: o.BizAllocationNo, OutNo: o.OutAllocationNo, Channel: o.Channel, Amount: o.Amount, Currency: o.Currency,
+		Status: string(o.Status), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: o.Version,
+		Schedule: o.Schedule}, Alloc: &o}
+}
+
+func refundOrder(o paysync.RefundOrder) order {
+	return order{OrderSummary: repository.OrderSummary{TradeType: paysync.TradeRefund, TradeNo: o.RefundNo,
+		BizNo: o.BizRefundNo, OutNo: o.OutRefundNo, Channel: o.Channel, Amount: o.Amount, Currency: o.Currency,
+		Status: string(o.Status), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: o.Version,
+		Schedule: o.Schedule}, Refund: &o}
+}
+
+func transferOrder(o paysync.TransferOrder) order {
+	return order{OrderSummary: repository.OrderSummary{TradeType: paysync.TradeTransfer, TradeNo: o.TransferNo,
+		BizNo: o.BizTransferNo, OutNo: o.OutTransferNo, Channel: o.Channel, Amount: o.Amount, Currency: o.Currency,
+		Status: string(o.Status), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, Version: o.Version,
+		Schedule: o.Schedule}, Transfer: &o}
+}
+
+// get reads order no of kind k by its system number, or with byBiz by its
+// merchant number; a missing one is the kind's not-found error.
+func (h *handler) get(ctx context.Context, k paysync.TradeType, no string, byBiz bool) (order, error) {
+	st := h.store
+	switch k {
+	case paysync.TradePay:
+		get := st.GetPayOrder
+		if byBiz {
+			get = st.GetPayOrderByBizNo
+		}
+		o, err := get(ctx, no)
+		return payOrder(o), err
+	case paysync.TradeAllocation:
+		get := st.GetAllocationOrder
+		if byBiz {
+			get = st.GetAllocationOrderByBizNo
+		}
+		o, err := get(ctx, no)
+		return allocOrder(o), err
+	case paysync.TradeRefund:
+		get := st.GetRefundOrder
+		if byBiz {
+			get = st.GetRefundOrderByBizNo
+		}
+		o, err := get(ctx, no)
+		return refundOrder(o), err
+	default:
+		get := st.GetTransferOrder
+		if byBiz {
+			get = st.GetTransferOrderByBizNo
+		}
+		o, err := get(ctx, no)
+		return transferOrder(o), err
+	}
+}
+
+// detail is an order with everything its page shows.
+type detail struct {
+	order
+	// PayOf is the pay order of a refund or an allocation; nil when it
+	// could not be read.
+	PayOf       *paysync.PayOrder
+	Refunds     []paysync.RefundOrder
+	Allocations []paysync.AllocationOrder
+	Anomalies   []paysync.Anomaly
+	Open        []paysync.Anomaly
+	Moves       []move
+	Timeline    []entry
+}
+
+// load reads order no of kind k and everything its page shows.
+func (h *handler) load(ctx context.Context, k paysync.TradeType, no string) (*detail, error) {
+	o, err := h.get(ctx, k, no, false)
+	if err != nil {
+		return nil, err
+	}
+	d := &detail{order: o}
+	switch {
+	case o.Pay != nil:
+		if d.Refunds, err = h.store.ListRefundOrders(ctx, no); err != nil {
+			return nil, err
+		}
+		if d.Allocations, err = h.store.ListAllocationOrders(ctx, no); err != nil {
+			return nil, err
+		}
+	case o.Refund != nil:
+		d.PayOf = h.payOf(ctx, o.Refund.OrderNo)
+	case o.Alloc != nil:
+		d.PayOf = h.payOf(ctx, o.Alloc.OrderNo)
+	}
+	if d.Anomalies, err = h.store.OrderAnomalies(ctx, k, no); err != nil {
+		return nil, err
+	}
+	// Open ones first, the most recently opened on top; then resolved ones.
+	slices.SortStableFunc(d.Anomalies, func(a, b paysync.Anomaly) int {
+		if a.Open() != b.Open() {
+			if a.Open() {
+				return -1
+			}
+			return 1
+		}
+		return b.OpenedAt.Compare(a.OpenedAt)
+	})
+	for _, a := range d.Anomalies {
+		if a.Open() {
+			d.Open = append(d.Open, a)
+		}
+	}
+	d.Moves = moves(k, o.Status)
+	if d.Timeline, err = h.timeline(ctx, k, no); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// payOf reads a pay order for the page of its refund or allocation; a pay
+// order that cannot be read is shown as missing, not as an error of the page.
+func (h *handler) payOf(ctx context.Context, no string) *paysync.PayOrder {
+	p, err := h.store.GetPayOrder(ctx, no)
+	if err != nil {
+		return nil
+	}
+	return &p
+}
+
+// move is a status a person may move an order to.
+type move struct {
+	To string
+	// RepairOnly marks a move no sync makes: only a person, with a reason.
+	RepairOnly bool
+}
+
+// moves returns the statuses the manual table of kind k lets a person move
+// an order in status from to: nothing else is offered.
+func moves(k paysync.TradeType, from string) []move {
+	var manual, auto []statemachine.Transition
+	switch k {
+	case paysync.TradePay:
+		manual, auto = statemachine.PayManualTransitions(), statemachine.PayTransitions()
+	case paysync.TradeAllocation:
+		manual, auto = statemachine.AllocationTransitions(), statemachine.AllocationTransitions()
+	case paysync.TradeRefund:
+		manual, auto = statemachine.RefundManualTransitions(), statemachine.RefundTransitions()
+	case paysync.TradeTransfer:
+		manual, auto = statemachine.TransferManualTransitions(), statemachine.TransferTransitions()
+	}
+	has := func(table []statemachine.Transition, to string) bool {
+		return slices.ContainsFunc(table, func(t statemachine.Transition) bool {
+			return t.To == to && slices.Contains(t.From, from)
+		})
+	}
+	var out []move
+	for _, to := range statuses(k) { // in the kind's status order
+		if to != from && has(manual, to) {
+			out = append(out, move{To: to, RepairOnly: !has(auto, to)})
+		}
+	}
+	return out
+}
+
+// allowed reports whether to is among ms.
+func allowed(ms []move, to string) bool {
+	return slices.ContainsFunc(ms, func(m move) bool { return m.To == to })
+}
+
+// entry is one line of an order's history: a sync record, an adjust
+// record or an event.
+type entry struct {
+	At     time.Time
+	rank   int // within one instant: sync, then adjust, then events, as a commit writes them
+	seq    int
+	Sync   *paysync.SyncRecord
+	Adjust *paysync.AdjustRecord
+	Event  *paysync.Event
+}
+
+// timeline merges an order's sync records, adjust records and events into
+// one history, newest first; what one commit wrote reads in its own order.
+func (h *handler) timeline(ctx context.Context, k paysync.TradeType, no string) ([]entry, error) {
+	f := repository.RecordFilter{TradeType: k, TradeNo: no}
+	syncs, err := h.store.ListSyncRecords(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	adjusts, err := h.store.ListAdjustRecords(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	events, err := h.store.ListEvents(ctx, repository.EventFilter{TradeType: k, TradeNo: no})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]entry, 0, len(syncs)+len(adjusts)+len(events))
+	for i := range syncs {
+		out = append(out, entry{At: syncs[i].CreatedAt, rank: 0, seq: i, Sync: &syncs[i]})
+	}
+	for i := range adjusts {
+		out = append(out, entry{At: adjusts[i].CreatedAt, rank: 1, seq: i, Adjust: &adjusts[i]})
+	}
+	for i := range events {
+		out = append(out, entry{At: events[i].CreatedAt, rank: 2, seq: i, Event: &events[i]})
+	}
+	slices.SortFunc(out, func(a, b entry) int {
+		return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.rank, b.rank), cmp.Compare(a.seq, b.seq))
+	})
+	return out, nil
+}

@@ -120,8 +120,9 @@ func (f formatter) when(t time.Time) template.HTML {
 	}
 	l := t.In(f.loc)
 	u := t.UTC().Format(time.RFC3339)
-	return template.HTML(`<time datetime="` + u + `" title="` + u + `">` + l.Format("2006-01-02 15:04:05") +
-		`<span class="tz">` + template.HTMLEscapeString(offset(l)) + `</span></time>`)
+	return template.HTML(`<time datetime="` + u + `" title="` + u + `"><span class="d">` + l.Format("2006-01-02") +
+		`</span> <span class="t">` + l.Format("15:04:05") + `<span class="tz">` + template.HTMLEscapeString(offset(l)) +
+		`</span></span></time>`)
 }
 
 // offset is t's zone offset as ±hh:mm.
@@ -129,10 +130,13 @@ func offset(t time.Time) string {
 	return t.Format("-07:00")
 }
 
-// ago says how long before now t was: "3h 20m".
+// ago says how long before now t was: "3h 20m", or "just now".
 func (f formatter) ago(t time.Time) string {
 	if t.IsZero() {
 		return ""
+	}
+	if d := f.now().Sub(t); d >= 0 && d < time.Minute {
+		return "just now"
 	}
 	return span(f.now().Sub(t))
 }

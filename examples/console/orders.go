@@ -1,9 +1,12 @@
 package console
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/hex"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/paysync/paysync"
@@ -203,7 +206,8 @@ func allowed(ms []move, to string) bool {
 // record or an event.
 type entry struct {
 	At     time.Time
-	rank   int // within one instant: sync, then adjust, then events, as a commit writes them
+	id     []byte // the record's or event's uuid when it is a version 7 one: it orders what shares an instant
+	rank   int    // otherwise: sync, then adjust, then events, as a commit writes them
 	seq    int
 	Sync   *paysync.SyncRecord
 	Adjust *paysync.AdjustRecord
@@ -211,7 +215,9 @@ type entry struct {
 }
 
 // timeline merges an order's sync records, adjust records and events into
-// one history, newest first; what one commit wrote reads in its own order.
+// one history (docs/domain.md#records), newest first. What was written at one
+// instant — one commit, or in a test on a fixed clock several — reads in the
+// order it was written, so a commit reads sync record, change, events.
 func (h *handler) timeline(ctx context.Context, k paysync.TradeType, no string) ([]entry, error) {
 	f := repository.RecordFilter{TradeType: k, TradeNo: no}
 	syncs, err := h.store.ListSyncRecords(ctx, f)
@@ -228,16 +234,68 @@ func (h *handler) timeline(ctx context.Context, k paysync.TradeType, no string) 
 	}
 	out := make([]entry, 0, len(syncs)+len(adjusts)+len(events))
 	for i := range syncs {
-		out = append(out, entry{At: syncs[i].CreatedAt, rank: 0, seq: i, Sync: &syncs[i]})
+		out = append(out, entry{At: syncs[i].CreatedAt, id: v7(syncs[i].ID), rank: 0, seq: i, Sync: &syncs[i]})
 	}
 	for i := range adjusts {
-		out = append(out, entry{At: adjusts[i].CreatedAt, rank: 1, seq: i, Adjust: &adjusts[i]})
+		out = append(out, entry{At: adjusts[i].CreatedAt, id: v7(parseUUID(adjusts[i].AdjustNo)), rank: 1, seq: i,
+			Adjust: &adjusts[i]})
 	}
 	for i := range events {
-		out = append(out, entry{At: events[i].CreatedAt, rank: 2, seq: i, Event: &events[i]})
+		out = append(out, entry{At: events[i].CreatedAt, id: v7(events[i].ID), rank: 2, seq: i, Event: &events[i]})
 	}
-	slices.SortFunc(out, func(a, b entry) int {
-		return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.rank, b.rank), cmp.Compare(a.seq, b.seq))
-	})
+	sortTimeline(out)
 	return out, nil
+}
+
+// sortTimeline puts entries newest first, keeping what shares an instant in
+// the order it was written: by the ids when every entry has a version 7 uuid
+// (the engine makes them in writing order), else by kind, as one commit
+// writes them.
+func sortTimeline(es []entry) {
+	byID := !slices.ContainsFunc(es, func(e entry) bool { return e.id == nil })
+	slices.SortStableFunc(es, func(a, b entry) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		if byID {
+			if c := bytes.Compare(a.id, b.id); c != 0 {
+				return c
+			}
+		}
+		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.seq, b.seq))
+	})
+	// Oldest first now; reverse the instants, not what each holds.
+	var groups [][]entry
+	for i := 0; i < len(es); {
+		j := i + 1
+		for j < len(es) && es[j].At.Equal(es[i].At) {
+			j++
+		}
+		groups = append(groups, slices.Clone(es[i:j]))
+		i = j
+	}
+	es = es[:0]
+	for i := len(groups) - 1; i >= 0; i-- {
+		es = append(es, groups[i]...)
+	}
+}
+
+// v7 returns id's bytes when it is a version 7 uuid (time-ordered), nil
+// otherwise.
+func v7(id [16]byte) []byte {
+	if id[6]>>4 != 7 {
+		return nil
+	}
+	return id[:]
+}
+
+// parseUUID reads a uuid's canonical text; the zero value when s is not one.
+func parseUUID(s string) [16]byte {
+	var id [16]byte
+	b, err := hex.DecodeString(strings.ReplaceAll(s, "-", ""))
+	if err != nil || len(b) != 16 || len(s) != 36 {
+		return id
+	}
+	copy(id[:], b)
+	return id
 }

@@ -219,14 +219,14 @@ func TestTimesInZone(t *testing.T) {
 	e := newEnv(t)
 	e.pay("1001", paysync.PayProgress) // created at t0-1h: 17:00 in Shanghai
 	body := e.getOK(orderPath(paysync.TradePay, "1001"))
-	contains(t, body, `<time datetime="2026-11-27T09:00:00Z" title="2026-11-27T09:00:00Z">2026-11-27 17:00:00<span class="tz">+08:00</span></time>`,
+	contains(t, body, `<time datetime="2026-11-27T09:00:00Z" title="2026-11-27T09:00:00Z"><span class="d">2026-11-27</span> <span class="t">17:00:00<span class="tz">+08:00</span></span></time>`,
 		"Times in Asia/Shanghai.")
 
 	ny, err := time.LoadLocation("America/New_York")
 	require.NoError(t, err)
 	e = newEnv(t, func(c *console.Config) { c.Location = ny })
 	e.pay("1001", paysync.PayProgress)
-	contains(t, e.getOK(orderPath(paysync.TradePay, "1001")), "2026-11-27 04:00:00<span class=\"tz\">-05:00</span>",
+	contains(t, e.getOK(orderPath(paysync.TradePay, "1001")), "<span class=\"d\">2026-11-27</span> <span class=\"t\">04:00:00<span class=\"tz\">-05:00</span>",
 		"Times in America/New_York.")
 }
 
@@ -258,7 +258,7 @@ func TestTimeline(t *testing.T) {
 		at += j + len(s)
 	}
 	contains(t, body, "History <span class=\"count\">5 entries, newest first</span>")
-	contains(t, history, "2026-11-27 18:10:00", "2026-11-27 18:00:00", "from <b>manual</b>",
+	contains(t, history, "<span class=\"t\">18:10:00", "<span class=\"t\">18:00:00", "from <b>manual</b>",
 		"the channel says <span class=\"code\">closed</span>", "Channel's response", "by <b class=\"who-did\">ops-li</b>")
 	assert.Equal(t, 5, strings.Count(history, "<li class="))
 }

@@ -146,7 +146,7 @@ func TestRepairResolvesAnomalies(t *testing.T) {
 	form.Set("version", previewVersion(t, w.Body.String()))
 	page = e.follow(e.post(path+"/repair", form))
 	contains(t, page, "moved success → close; resolved paid_order_not_paid_at_channel",
-		`<span class="label ok">resolved</span>`, "by <b>"+operator+"</b>", "“the bank statement shows no payment”")
+		`<span class="label ok">resolved</span>`, "Resolved by <b>"+operator+"</b> at", "“the bank statement shows no payment”")
 	st := e.state(paysync.TradePay, "1006")
 	assert.Equal(t, "close", st.Status)
 	require.Len(t, st.Anomalies, 1)

@@ -254,7 +254,7 @@ func explain(err error, k paysync.TradeType, no string) problem {
 	case errors.Is(err, paysync.ErrInvalidRequest):
 		p.Status, p.Text = http.StatusUnprocessableEntity, "The request was refused and nothing was written: "+msg+"."
 	case paysync.ErrorCode(err) == paysync.CodeNotFound:
-		p.Status, p.Text = http.StatusNotFound, "There is no "+strings.ToLower(kindName(k))+" order with the number "+no+"."
+		p.Status, p.Text, p.Detail = http.StatusNotFound, "There is no "+strings.ToLower(kindName(k))+" order with the number "+no+".", ""
 	case errors.Is(err, paysync.ErrSyncInProgress):
 		p.Status, p.Text = http.StatusServiceUnavailable, "Another sync or repair of this order is running. "+
 			"Nothing was written; try again in a moment."

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/hex"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -123,9 +124,12 @@ func (h *handler) load(ctx context.Context, k paysync.TradeType, no string) (*de
 			return nil, err
 		}
 	case o.Refund != nil:
-		d.PayOf = h.payOf(ctx, o.Refund.OrderNo)
+		d.PayOf, err = h.payOf(ctx, o.Refund.OrderNo)
 	case o.Alloc != nil:
-		d.PayOf = h.payOf(ctx, o.Alloc.OrderNo)
+		d.PayOf, err = h.payOf(ctx, o.Alloc.OrderNo)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if d.Anomalies, err = h.store.OrderAnomalies(ctx, k, no); err != nil {
 		return nil, err
@@ -152,14 +156,17 @@ func (h *handler) load(ctx context.Context, k paysync.TradeType, no string) (*de
 	return d, nil
 }
 
-// payOf reads a pay order for the page of its refund or allocation; a pay
-// order that cannot be read is shown as missing, not as an error of the page.
-func (h *handler) payOf(ctx context.Context, no string) *paysync.PayOrder {
+// payOf reads the pay order of a refund or an allocation; nil when there is
+// none (the page says so), an error when the store failed.
+func (h *handler) payOf(ctx context.Context, no string) (*paysync.PayOrder, error) {
 	p, err := h.store.GetPayOrder(ctx, no)
-	if err != nil {
-		return nil
+	switch {
+	case errors.Is(err, paysync.ErrOrderNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
 	}
-	return &p
+	return &p, nil
 }
 
 // move is a status a person may move an order to.

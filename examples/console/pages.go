@@ -229,8 +229,13 @@ func (h *handler) inbox(w http.ResponseWriter, r *http.Request) {
 	b.Next = pg.Next
 	for _, a := range pg.Anomalies {
 		row := inboxRow{Anomaly: a}
-		if o, err := h.get(r.Context(), a.TradeType, a.TradeNo, false); err == nil {
+		o, err := h.get(r.Context(), a.TradeType, a.TradeNo, false)
+		switch {
+		case err == nil:
 			row.Order = &o
+		case paysync.ErrorCode(err) != paysync.CodeNotFound: // not found: the row says so
+			h.failWith(w, r, err, a.TradeType, a.TradeNo)
+			return
 		}
 		b.Rows = append(b.Rows, row)
 	}

@@ -72,10 +72,11 @@ func (h *handler) syncOrder(ctx context.Context, k paysync.TradeType, no, ip str
 		if err != nil {
 			return "", err
 		}
-		status, moved, anomalies, exhausted = string(out.Status), out.Adjusted, out.Anomalies, out.Exhausted
-		if [16]byte(out.RecordID) == [16]byte{} { // no channel call: an ignored allocation
-			said = "nothing (there was nothing to ask)"
+		if [16]byte(out.RecordID) == [16]byte{} { // no channel call: every receiver is ignored
+			return "Nothing to ask the channel: this allocation is ignored, or all its receivers are. The order stays " +
+				string(out.Status) + ".", nil
 		}
+		status, moved, anomalies, exhausted = string(out.Status), out.Adjusted, out.Anomalies, out.Exhausted
 	case paysync.TradeRefund:
 		out, err := h.eng.SyncRefund(ctx, syncer.RefundRequest{RefundNo: no, ClientIP: ip, Source: src})
 		if err != nil {

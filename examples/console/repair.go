@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/syncer"
@@ -260,8 +261,17 @@ func (h *handler) confirm(w http.ResponseWriter, r *http.Request) {
 	if len(p.Resolved) > 0 {
 		b.WriteString(" resolved " + strings.Join(strs(p.Resolved), ", ") + ";")
 	}
-	b.WriteString(" reason: " + form.Reason)
+	b.WriteString(" reason: " + clip(form.Reason, 200))
 	h.done(w, r, k, no, flash{OK: true, Text: b.String()})
+}
+
+// clip shortens s to at most n runes: a result message travels in a
+// redirect's URL, and the record itself keeps the whole reason.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
 }
 
 // logFailure logs a failed request when it is the server's fault.

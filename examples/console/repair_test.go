@@ -135,7 +135,8 @@ func TestRepairResolvesAnomalies(t *testing.T) {
 	assert.Equal(t, paysync.SourceManual, rs[0].Source, "a person's sync now is a manual sync")
 
 	form := url.Values{"to": {"close"}, "resolve": {string(paysync.AnomalyPaidNotPaidAtChannel)},
-		"reason": {"the bank statement shows no payment"}}
+		"reason":   {"the bank statement shows no payment"},
+		"operator": {"mallory"}} // never read: the operator is who Authenticate says
 	before := e.state(paysync.TradePay, "1006")
 	w := e.post(path+"/preview", form)
 	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
@@ -152,6 +153,9 @@ func TestRepairResolvesAnomalies(t *testing.T) {
 	require.Len(t, st.Anomalies, 1)
 	assert.False(t, st.Anomalies[0].Open())
 	assert.Equal(t, operator, st.Anomalies[0].ResolvedBy)
+	require.Len(t, st.Adjusts, 1)
+	assert.Equal(t, operator, st.Adjusts[0].Operator)
+	assert.NotContains(t, page, "mallory")
 	assert.Equal(t, "the bank statement shows no payment", st.Anomalies[0].Note)
 
 	// Resolving alone: the status stays, the anomaly is resolved.
@@ -222,10 +226,6 @@ func TestRepairRefusals(t *testing.T) {
 		}, http.StatusUnprocessableEntity, "anomaly amount_mismatch is not open on P1"},
 		{"an unknown anomaly", "", "preview", func(f url.Values) { f.Set("resolve", "money_vanished") },
 			http.StatusUnprocessableEntity, "There is no anomaly called money_vanished."},
-		{"an operator in the form is ignored", "", "repair", func(f url.Values) {
-			f.Set("operator", "someone-else")
-			f.Set("version", "7")
-		}, http.StatusConflict, "changed after you looked"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -349,4 +349,22 @@ func TestRepairClosesUnpaidAtChannel(t *testing.T) {
 	e.ch.SetClose("P1", channeltest.CloseOK)
 	e.follow(e.post(path+"/repair", form))
 	assert.Equal(t, "close", e.state(paysync.TradePay, "P1").Status)
+}
+
+// TestRepairLongReason: the record keeps the whole reason; the result
+// message, which travels in the redirect's URL, is cut short.
+func TestRepairLongReason(t *testing.T) {
+	e := newEnv(t)
+	e.pay("P1", paysync.PaySuccess)
+	long := strings.Repeat("对账单显示未收款。", 100) // 900 runes
+	form := url.Values{"to": {"close"}, "reason": {long}}
+	path := orderPath(paysync.TradePay, "P1")
+	w := e.post(path+"/preview", form)
+	require.Equal(t, http.StatusOK, w.Code)
+	form.Set("version", previewVersion(t, w.Body.String()))
+	w = e.post(path+"/repair", form)
+	require.Equal(t, http.StatusSeeOther, w.Code)
+	assert.Less(t, len(w.Header().Get("Location")), 2000)
+	assert.Contains(t, e.getOK(w.Header().Get("Location")), "…")
+	assert.Equal(t, long, e.state(paysync.TradePay, "P1").Adjusts[0].Reason)
 }

@@ -18,6 +18,8 @@ import (
 // loaded with the demo orders of README.md.
 type demo struct {
 	engine daxpay.Engine
+	// syncer is the engine itself, for the console.
+	syncer *syncer.Syncer
 	// sweep runs the background sweeper until ctx ends (syncer's Run); main
 	// starts it only with -sweep.
 	sweep func(ctx context.Context) error
@@ -65,10 +67,15 @@ func newDemo(ctx context.Context, logger *slog.Logger) (*demo, error) {
 		{"1003", "P0003", paysync.PayProgress, now.Add(-time.Minute), channel.PayProgress},
 		{"1004", "P0004", paysync.PaySuccess, now.Add(time.Hour), channel.PayClosed},
 		{"1005", "P0005", paysync.PaySuccess, now.Add(time.Hour), channel.PaySuccess},
+		// Orders that need a person, for the console (-console-token).
+		{"1006", "P0006", paysync.PaySuccess, now.Add(time.Hour), channel.PayClosed},
 	} {
 		if err := pay(p.no, p.biz, p.st, p.expires, p.truth); err != nil {
 			return nil, err
 		}
+	}
+	if err := seedForAPerson(ctx, store, ch, now); err != nil {
+		return nil, err
 	}
 	a := paysync.AllocationOrder{AllocationNo: "2001", BizAllocationNo: "A0001", OrderNo: "1004", OutOrderNo: "out-1004",
 		Channel: "demo", Amount: decimal.RequireFromString("3.00"), Status: paysync.AllocProcessing,
@@ -90,7 +97,7 @@ func newDemo(ctx context.Context, logger *slog.Logger) (*demo, error) {
 	if err := seedTransfers(ctx, s, store, ch, now); err != nil {
 		return nil, err
 	}
-	return &demo{engine: s, sweep: s.Run, store: store}, nil
+	return &demo{engine: s, syncer: s, sweep: s.Run, store: store}, nil
 }
 
 // seedRefunds creates the demo's three refunds of pay order 1005 through
@@ -153,5 +160,34 @@ func seedTransfers(ctx context.Context, s *syncer.Syncer, store *memstore.Store,
 		}
 		ch.SetTransfer(t.no, truth)
 	}
+	return nil
+}
+
+// seedForAPerson stores two more orders only a person can settle: 1007,
+// whose channel recorded 9.90 for a 10.00 order (amount_mismatch on its
+// first sync), and 1008, in progress for 25 hours, stored as a day of
+// unanswered syncs left it: its timetable ended, out of the schedule
+// (Schedule.Exhausted). 1006 (seeded above: paid here, closed at the
+// channel) raises paid_order_not_paid_at_channel on its first sync.
+func seedForAPerson(ctx context.Context, store *memstore.Store, ch *channeltest.Channel, now time.Time) error {
+	ten := decimal.RequireFromString("10.00")
+	mismatch := paysync.PayOrder{OrderNo: "1007", BizOrderNo: "P0007", Channel: "demo", Amount: ten, Currency: "CNY",
+		Status: paysync.PayProgress, RefundStatus: paysync.PayRefundNone, ExpiredAt: now.Add(time.Hour),
+		CreatedAt: now.Add(-20 * time.Minute), UpdatedAt: now.Add(-20 * time.Minute)}
+	if err := store.CreatePayOrder(ctx, mismatch); err != nil {
+		return err
+	}
+	paid := channeltest.Paid(mismatch)
+	paid.Amount = decimal.RequireFromString("9.90")
+	ch.SetPay("1007", paid)
+
+	stale := paysync.PayOrder{OrderNo: "1008", BizOrderNo: "P0008", Channel: "demo", Amount: ten, Currency: "CNY",
+		Status: paysync.PayProgress, RefundStatus: paysync.PayRefundNone,
+		CreatedAt: now.Add(-25 * time.Hour), UpdatedAt: now.Add(-25 * time.Hour)}
+	stale.Schedule = paysync.Schedule{Attempts: 38, Exhausted: true}
+	if err := store.CreatePayOrder(ctx, stale); err != nil {
+		return err
+	}
+	ch.SetPay("1008", channeltest.Report(stale, channel.PayProgress))
 	return nil
 }

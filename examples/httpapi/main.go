@@ -4,6 +4,10 @@
 // walkthrough.
 //
 //	go run ./examples/httpapi -addr 127.0.0.1:9000 -secret 123456 -sign-type HMAC_SHA256
+//
+// With -console-token TOKEN it also serves the operator console at
+// /console/ (HTTP basic auth: the user name is the operator, the password
+// the token); without it there is no console.
 package main
 
 import (
@@ -52,11 +56,16 @@ type options struct {
 	signType    daxpay.SignType
 	sweep       bool
 	maxInFlight int
+	// consoleToken, when set, serves the console at /console/ behind basic
+	// auth with this password; consoleLoc is the zone it shows times in.
+	consoleToken string
+	consoleTZ    string
+	consoleLoc   *time.Location
 }
 
 // parseFlags reads args. It returns an error for an unknown flag, a missing
-// -secret, an unknown -sign-type or a -max-in-flight below 1 (flag.ErrHelp
-// for -h).
+// -secret, an unknown -sign-type, a -max-in-flight below 1 or an unknown
+// -console-tz (flag.ErrHelp for -h).
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("httpapi", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -67,6 +76,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&signType, "sign-type", string(daxpay.HMACSHA256), "signature digest: HMAC_SHA256 or MD5")
 	fs.BoolVar(&o.sweep, "sweep", false, "run the background sweeper (off: demo orders change only when synced through the API)")
 	fs.IntVar(&o.maxInFlight, "max-in-flight", daxpay.DefaultMaxInFlight, "requests served at once; one more is answered 10007")
+	fs.StringVar(&o.consoleToken, "console-token", "", "serve the operator console at /console/ with this password (basic auth; the user name is the operator)")
+	fs.StringVar(&o.consoleTZ, "console-tz", "Asia/Shanghai", "the time zone the console shows times in")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
@@ -78,6 +89,13 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if o.maxInFlight < 1 {
 		return options{}, errors.New("-max-in-flight must be at least 1")
+	}
+	if o.consoleToken != "" {
+		loc, err := time.LoadLocation(o.consoleTZ)
+		if err != nil {
+			return options{}, fmt.Errorf("-console-tz: %w", err)
+		}
+		o.consoleLoc = loc
 	}
 	t, err := daxpay.ParseSignType(signType)
 	if err != nil {
@@ -104,6 +122,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	var root http.Handler = h
+	if o.consoleToken != "" {
+		if root, err = withConsole(h, d, o, logger); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
@@ -122,8 +146,8 @@ func run(ctx context.Context, args []string, stderr io.Writer) error {
 		sweepDone <- nil
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "signType", o.signType, "sweep", o.sweep,
-		"maxInFlight", o.maxInFlight)
-	err = serve(ctx, ln, h, logger)
+		"maxInFlight", o.maxInFlight, "console", o.consoleToken != "")
+	err = serve(ctx, ln, root, logger)
 	cancel() // stop the sweeper even when the server failed
 	return errors.Join(err, <-sweepDone)
 }

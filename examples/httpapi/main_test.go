@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paysync/paysync/examples/httpapi/daxpay"
 )
@@ -25,13 +26,18 @@ func TestParseFlags(t *testing.T) {
 	}{
 		{name: "the README command",
 			args: []string{"-addr", "127.0.0.1:9000", "-secret", "123456", "-sign-type", "HMAC_SHA256"},
-			want: options{addr: "127.0.0.1:9000", secret: "123456", signType: daxpay.HMACSHA256, maxInFlight: 256}},
+			want: options{addr: "127.0.0.1:9000", secret: "123456", signType: daxpay.HMACSHA256, maxInFlight: 256, consoleTZ: "Asia/Shanghai"}},
 		{name: "MD5 and sweep", args: []string{"-secret", "s", "-sign-type", "MD5", "-sweep"},
-			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.MD5, sweep: true, maxInFlight: 256}},
+			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.MD5, sweep: true, maxInFlight: 256, consoleTZ: "Asia/Shanghai"}},
 		{name: "defaults", args: []string{"-secret", "s"},
-			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.HMACSHA256, maxInFlight: 256}},
+			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.HMACSHA256, maxInFlight: 256, consoleTZ: "Asia/Shanghai"}},
 		{name: "max in flight", args: []string{"-secret", "s", "-max-in-flight", "8"},
-			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.HMACSHA256, maxInFlight: 8}},
+			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.HMACSHA256, maxInFlight: 8, consoleTZ: "Asia/Shanghai"}},
+		{name: "console", args: []string{"-secret", "s", "-console-token", "t0ken", "-console-tz", "UTC"},
+			want: options{addr: "127.0.0.1:9000", secret: "s", signType: daxpay.HMACSHA256, maxInFlight: 256,
+				consoleToken: "t0ken", consoleTZ: "UTC", consoleLoc: time.UTC}},
+		{name: "unknown console zone", args: []string{"-secret", "s", "-console-token", "t", "-console-tz", "Mars/Base"},
+			wantErr: "-console-tz"},
 		{name: "max in flight zero", args: []string{"-secret", "s", "-max-in-flight", "0"}, wantErr: "-max-in-flight must be at least 1"},
 		{name: "max in flight not a number", args: []string{"-secret", "s", "-max-in-flight", "x"}, wantErr: "invalid value"},
 		{name: "no secret", args: []string{"-sign-type", "MD5"}, wantErr: "-secret is required"},

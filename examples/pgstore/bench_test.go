@@ -63,7 +63,7 @@ func runWorkers(b *testing.B, workers int, do func(worker int) error) {
 }
 
 // BenchmarkCommitVsFloor measures one status change committed with its
-// SyncRecord, AdjustRecord and Event (DESIGN §10), by the store and by the
+// SyncRecord, AdjustRecord and Event (docs/performance.md#store-benchmarks), by the store and by the
 // same UPDATE and INSERTs written directly in one pgx transaction (the floor),
 // with 1 and 8 goroutines, each on an order of its own, among stored orders.
 func BenchmarkCommitVsFloor(b *testing.B) {
@@ -160,7 +160,7 @@ func commitFloor(ctx context.Context, pool *pgxpool.Pool, o paysync.PayOrder, e 
 
 // BenchmarkClaimLoaded is the suite's claim benchmark (claim 100 due orders,
 // release them outside the timer) on stores loaded with COPY, so it reaches
-// the million orders DESIGN §10 names: the suite creates its orders one at a
+// the million orders docs/performance.md#store-benchmarks names: the suite creates its orders one at a
 // time, which takes minutes at that size.
 func BenchmarkClaimLoaded(b *testing.B) {
 	for _, stored := range []int{10_000, 100_000, 1_000_000} {

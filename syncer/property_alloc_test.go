@@ -144,6 +144,16 @@ func randomReceivers(r *rand.Rand, n int) []paysync.AllocationReceiver {
 			rs[i].OutDetailID = fmt.Sprintf("D%d", r.IntN(2*n))
 		}
 	}
+	// An id a receiver learned is the channel's id of one share: two
+	// receivers never learned the same one.
+	seen := map[string]bool{}
+	for i := range rs {
+		if id := rs[i].OutDetailID; id != "" && seen[id] {
+			rs[i].OutDetailID = ""
+		} else {
+			seen[id] = true
+		}
+	}
 	return rs
 }
 
@@ -176,6 +186,15 @@ func randomEntries(r *rand.Rand, rs []paysync.AllocationReceiver, withIDs bool) 
 			e.OutDetailID = fmt.Sprintf("X%d", r.IntN(4))
 		}
 		es = append(es, e)
+	}
+	// A channel numbers each share once: an id two entries would share is
+	// replaced by a fresh one.
+	seen := map[string]bool{}
+	for i := range es {
+		if id := es[i].OutDetailID; id != "" && seen[id] {
+			es[i].OutDetailID = fmt.Sprintf("U%d", i)
+		}
+		seen[es[i].OutDetailID] = true
 	}
 	r.Shuffle(len(es), func(i, j int) { es[i], es[j] = es[j], es[i] })
 	return es

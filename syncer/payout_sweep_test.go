@@ -3,6 +3,7 @@
 package syncer
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -302,4 +303,32 @@ func TestSweepPayoutRepairs(t *testing.T) {
 	checkMoney(t, e, "O1", payMoney{"3.00", "0", paysync.PayRefundPartial}, "swept")
 	e.clock.Add(time.Hour)
 	assert.Zero(t, e.sweep(e.s).Due, "terminal orders left the schedule")
+}
+
+// TestRefundWatchNotAfterExhaustion: a refund whose timetable ran out (7
+// days in progress) and that the channel then does not know is closed, and
+// its reservation released; its watch — the timetable's last step, to the
+// table's end — is already over, so it is not Watched, as a refund closed
+// on not_found past 7 days without having been exhausted is not
+// (docs/sweep.md: "when the watch ends, Watched is cleared").
+func TestRefundWatchNotAfterExhaustion(t *testing.T) {
+	for _, exhaustFirst := range []bool{false, true} {
+		t.Run(fmt.Sprintf("exhausted=%v", exhaustFirst), func(t *testing.T) {
+			e := newEnv(t)
+			e.paid("O1")
+			e.createRefund("R1", "O1", "3.00")
+			e.clock.Add(8 * 24 * time.Hour)
+			if exhaustFirst {
+				res := e.syncRefundTo("R1", channel.RefundProgress)
+				require.True(t, res.Exhausted)
+			}
+			res := e.syncRefundTo("R1", channel.RefundNotFound)
+			assert.Equal(t, paysync.RefundClose, res.Status)
+			got := e.getRefund("R1")
+			assert.False(t, got.Watched, "a watch past its end")
+			assert.True(t, got.Schedule.NextSyncAt.IsZero())
+			checkMoney(t, e, "O1", payMoney{"0", "0", paysync.PayRefundNone}, "released")
+			assert.LessOrEqual(t, countEvents(e.events(paysync.TradeRefund, "R1"), paysync.EventSyncExhausted), 1)
+		})
+	}
 }

@@ -194,15 +194,20 @@ func (p *refundProp) nextTruth(cur channel.RefundState) (channel.RefundState, bo
 	return cur, false
 }
 
-// amount draws a refund amount for pay order o: mostly within its balance,
-// sometimes up to its full amount, so that some requests exceed the balance.
+// amount draws a refund amount for pay order o: mostly within its balance
+// (sometimes exactly all of it), sometimes up to its full amount, so that
+// some requests exceed the balance.
 func (p *refundProp) amount(o paysync.PayOrder) decimal.Decimal {
 	scale := int32(2)
 	if o.Currency == "JPY" {
 		scale = 0
 	}
+	b := o.RefundableBalance()
+	if b.IsPositive() && p.r.IntN(5) == 0 {
+		return b // exactly what is left: orders reach refunded
+	}
 	limit := o.Amount
-	if b := o.RefundableBalance(); p.r.IntN(3) > 0 && b.IsPositive() {
+	if p.r.IntN(3) > 0 && b.IsPositive() {
 		limit = b
 	}
 	units := limit.Shift(scale).IntPart()

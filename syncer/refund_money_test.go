@@ -8,6 +8,7 @@ import (
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
 	"github.com/paysync/paysync/channel/channeltest"
+	"github.com/paysync/paysync/repository"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -317,4 +318,50 @@ func TestRefundFailKeepsBalance(t *testing.T) {
 	e.syncRefundTo("R1", channel.RefundClosed)
 	e.createRefund("R2", "O1", "3.00")
 	checkMoney(t, e, "O1", payMoney{"0", "3.00", paysync.PayRefunding}, "after R1 closed")
+}
+
+// TestRefundAfterRefundAtChannelResolved: money pay sync's footnote 3 booked
+// stays in RefundedAmount once a person resolved refund_at_channel; refunds
+// then take only the rest, and the RefundStatus rule applies from the first
+// refund move on — also to an order footnote 3 left partial_refund with
+// nothing booked.
+func TestRefundAfterRefundAtChannelResolved(t *testing.T) {
+	for _, booked := range []string{"3.00", "0"} {
+		t.Run("booked="+booked, func(t *testing.T) {
+			e := newEnv(t)
+			o := e.pay("P1", paysync.PayProgress)
+			rep := channeltest.Report(o, channel.PayRefunded)
+			rep.RefundedAmount = dec(booked)
+			e.ch.SetPay("P1", rep)
+			_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "P1"})
+			require.NoError(t, err)
+			p := e.order("P1")
+			require.Equal(t, paysync.PaySuccess, p.Status)
+			require.Equal(t, paysync.PayRefundPartial, p.RefundStatus)
+			require.True(t, dec(booked).Equal(p.RefundedAmount))
+
+			_, err = e.s.CreateRefund(e.ctx, NewRefund{RefundNo: "R0", BizRefundNo: "B0", OrderNo: "P1", Amount: dec("1")})
+			require.ErrorIs(t, err, paysync.ErrOpenAnomaly)
+			require.NoError(t, e.store.SaveEntries(e.ctx, repository.Entries{Resolutions: []repository.AnomalyResolution{{
+				TradeType: paysync.TradePay, TradeNo: "P1", Code: paysync.AnomalyRefundAtChannel, At: e.clock.Now(),
+				By: "ops", Note: "the channel's refund was ours"}}}))
+
+			rest := dec("10").Sub(dec(booked))
+			_, err = e.s.CreateRefund(e.ctx, NewRefund{RefundNo: "R0", BizRefundNo: "B0", OrderNo: "P1",
+				Amount: rest.Add(dec("0.01"))})
+			require.ErrorIs(t, err, paysync.ErrInsufficientBalance, "booked money is not refundable again")
+			e.createRefund("R1", "P1", rest.StringFixed(2))
+			checkMoney(t, e, "P1", payMoney{booked, rest.String(), paysync.PayRefunding}, "reserved the rest")
+			if booked == "0" {
+				e.syncRefundTo("R1", channel.RefundClosed)
+				checkMoney(t, e, "P1", payMoney{"0", "0", paysync.PayRefundNone}, "the rule from the first move on")
+				return
+			}
+			e.syncRefundTo("R1", channel.RefundSuccess)
+			checkMoney(t, e, "P1", payMoney{"10.00", "0", paysync.PayRefundFull}, "all back")
+			checkPayload(t, lastRefundEvent(t, e, "R1", paysync.EventRefundSuccess), paysync.RefundSuccess,
+				paysync.PayRefundFull, "10.00", "0.00", "0.00")
+			assert.False(t, hasAnomaly(t, e.store, paysync.TradePay, "P1", paysync.AnomalyOverRefunded))
+		})
+	}
 }

@@ -128,3 +128,105 @@ func openAnomalies(t testing.TB, st repository.Anomalies, tt paysync.TradeType, 
 func hasAnomaly(t testing.TB, st repository.Anomalies, tt paysync.TradeType, no string, code paysync.AnomalyCode) bool {
 	return slices.Contains(openAnomalies(t, st, tt, no), code)
 }
+
+// paid creates a pay order in success, ready for refunds: e.pay's 10.00 CNY
+// with its channel number and PaidAt.
+func (e *env) paid(no string, tune ...func(*paysync.PayOrder)) paysync.PayOrder {
+	return e.pay(no, paysync.PaySuccess, append([]func(*paysync.PayOrder){func(o *paysync.PayOrder) {
+		o.OutOrderNo, o.PaidAt = "out-"+no, o.CreatedAt.Add(time.Minute)
+	}}, tune...)...)
+}
+
+// ruleRefundStatus is the RefundStatus rule of docs/refund-sync.md, written
+// from the rule and not from the engine: refunding while reserved > 0, else
+// refunded when refunded >= amount, else partial_refund when refunded > 0,
+// else no_refund.
+func ruleRefundStatus(amount, refunded, reserved decimal.Decimal) paysync.PayRefundStatus {
+	switch {
+	case reserved.IsPositive():
+		return paysync.PayRefunding
+	case refunded.GreaterThanOrEqual(amount):
+		return paysync.PayRefundFull
+	case refunded.IsPositive():
+		return paysync.PayRefundPartial
+	}
+	return paysync.PayRefundNone
+}
+
+// seedRefund stores refund no of amount on pay order orderNo in status st,
+// created at created, straight through the store (not through CreateRefund),
+// with the pay order's refund fields as the move table says a refund in st
+// holds them: progress and fail reserve its amount, success has refunded it,
+// close holds nothing. It is how a table test puts a refund in any cell.
+func (e *env) seedRefund(no, orderNo string, st paysync.RefundOrderStatus, amount string, created time.Time,
+	tune ...func(*paysync.RefundOrder)) paysync.RefundOrder {
+	pay := e.order(orderNo)
+	a := decimal.RequireFromString(amount)
+	r := paysync.RefundOrder{RefundNo: no, BizRefundNo: "biz-" + no, OrderNo: orderNo, Channel: pay.Channel,
+		Amount: a, Currency: pay.Currency, Reason: "seeded", Status: st, CreatedAt: created, UpdatedAt: created}
+	if st != paysync.RefundProgress {
+		r.FinishedAt = created.Add(time.Second)
+	}
+	if st == paysync.RefundSuccess {
+		r.OutRefundNo = "out-" + no
+	}
+	for _, f := range tune {
+		f(&r)
+	}
+	refunded, reserved := pay.RefundedAmount, pay.ReservedAmount
+	switch st {
+	case paysync.RefundProgress, paysync.RefundFail:
+		reserved = reserved.Add(a)
+	case paysync.RefundSuccess:
+		refunded = refunded.Add(a)
+	}
+	change := repository.PayRefundChange{OrderNo: orderNo, Version: pay.Version, RefundedAmount: refunded,
+		ReservedAmount: reserved, RefundStatus: ruleRefundStatus(pay.Amount, refunded, reserved), UpdatedAt: created}
+	require.NoError(e.t, e.store.CreateRefundOrder(e.ctx, r, change, repository.Entries{}))
+	return e.getRefund(no)
+}
+
+func (e *env) getRefund(no string) paysync.RefundOrder {
+	r, err := e.store.GetRefundOrder(e.ctx, no)
+	require.NoError(e.t, err)
+	return r
+}
+
+// newTransfer stores transfer no: 5.00 CNY on channel "test" to openid
+// "payee-1", in status st, created at created, due at once.
+func (e *env) newTransfer(no string, st paysync.TransferStatus, created time.Time,
+	tune ...func(*paysync.TransferOrder)) paysync.TransferOrder {
+	t := paysync.TransferOrder{TransferNo: no, BizTransferNo: "biz-" + no, Channel: "test",
+		Amount: decimal.RequireFromString("5.00"), Currency: "CNY", PayeeType: "openid", PayeeAccount: "payee-1",
+		PayeeName: "Zhang San", Reason: "payout", Status: st, CreatedAt: created, UpdatedAt: created}
+	if st != paysync.TransferProgress {
+		t.FinishedAt = created.Add(time.Second)
+	}
+	if st == paysync.TransferSuccess {
+		t.OutTransferNo = "out-" + no
+	}
+	for _, f := range tune {
+		f(&t)
+	}
+	require.NoError(e.t, e.store.CreateTransferOrder(e.ctx, t))
+	return e.getTransfer(no)
+}
+
+func (e *env) getTransfer(no string) paysync.TransferOrder {
+	t, err := e.store.GetTransferOrder(e.ctx, no)
+	require.NoError(e.t, err)
+	return t
+}
+
+// anomaly returns the stored anomaly code of order no of kind tt, and
+// whether there is one.
+func (e *env) anomaly(tt paysync.TradeType, no string, code paysync.AnomalyCode) (paysync.Anomaly, bool) {
+	as, err := e.store.OrderAnomalies(e.ctx, tt, no)
+	require.NoError(e.t, err)
+	for _, a := range as {
+		if a.Code == code {
+			return a, true
+		}
+	}
+	return paysync.Anomaly{}, false
+}

@@ -219,7 +219,9 @@ func (k *payoutKind[O]) commitSync(ctx context.Context, s *Syncer, c *call, o O,
 			return failed, err
 		}
 		p.status, changed = d.to, true
-		p.watched = d.watch
+		// An exhausted order's table has ended, and the watch (its last
+		// step, to its end) with it: nothing would ever claim it.
+		p.watched = d.watch && !p.schedule.Exhausted
 		switch d.to {
 		case pSuccess:
 			p.finishedAt = finishedAt(rep, c.now)

@@ -627,7 +627,14 @@ func checkChaosAlloc(t *testing.T, st repository.Store, a chaosAlloc, o paysync.
 	if a.extra && !allIgnored(&a.start) { // an order with no live receiver asks the channel nothing
 		assert.True(t, hasAnomaly(t, st, paysync.TradeAllocation, no, paysync.AnomalyReceiverUnmatched), "%s: receiver_unmatched", no)
 	}
-	status, res := wantAllocAggregate(a.start, o.Receivers, allIgnored(&a.start))
+	status, res := a.start.Status, a.start.Result
+	if !allIgnored(&a.start) && known {
+		results := make([]paysync.ReceiverResult, len(o.Receivers))
+		for i, r := range o.Receivers {
+			results[i] = r.Result
+		}
+		status, res = oracleAggregate(a.start.Status, a.start.Result, results)
+	}
 	assert.Equal(t, status, o.Status, "%s: status", no)
 	assert.Equal(t, res, o.Result, "%s: result", no)
 }

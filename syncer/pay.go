@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
@@ -115,8 +116,16 @@ func (s *Syncer) syncPay(ctx context.Context, c call, o paysync.PayOrder, given 
 	}
 
 	c.answered(s)
+	answeredOn := [2]string{string(o.Status), string(o.RefundStatus)}
 	for attempt := 0; ; attempt++ {
 		d := decidePay(&o, &a, c.now)
+		if now := [2]string{string(o.Status), string(o.RefundStatus)}; now != answeredOn {
+			// Another writer moved the order after this answer was given:
+			// the answer cannot deny what the order became since.
+			d.anomalies = slices.DeleteFunc(d.anomalies, func(a paysync.AnomalyCode) bool {
+				return a == paysync.AnomalyPaidNotPaidAtChannel || a == paysync.AnomalyRefundStatusConflict
+			})
+		}
 		for d.needClose {
 			if err := s.closeAtChannel(ctx, ch, o, &a); err != nil {
 				if noAnswer(ctx) {

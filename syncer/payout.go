@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -117,7 +118,7 @@ func (k *payoutKind[O]) sync(ctx context.Context, s *Syncer, c call, o O, given 
 	if err != nil {
 		return out, paysync.E(c.op, paysync.ErrUnknownChannel, err)
 	}
-	if !k.can(ch) {
+	if given == nil && !k.can(ch) { // a callback needs no query
 		return out, paysync.Ef(c.op, paysync.ErrUnsupported, "channel "+p.channel+" cannot query "+string(k.tt)+"s", nil)
 	}
 	release, waited, err := s.lock(ctx, c.op, k.locks, p.no)
@@ -165,8 +166,14 @@ func (k *payoutKind[O]) sync(ctx context.Context, s *Syncer, c call, o O, given 
 		}
 	}
 
+	answeredOn := k.read(&o).status
 	for attempt := 0; ; attempt++ {
 		d := decidePayout(&k.rules, k.read(&o).view(), &rep, s.cfg.NotFoundAfter, c.now)
+		if k.read(&o).status != answeredOn {
+			// Another writer moved the order after this answer was given:
+			// the answer cannot deny what the order became since.
+			d.anomalies = slices.DeleteFunc(d.anomalies, func(a paysync.AnomalyCode) bool { return a == k.rules.notAtChannel })
+		}
 		res, err := k.commitSync(ctx, s, &c, o, pay, &rep, &d)
 		if !errors.Is(err, paysync.ErrVersionConflict) {
 			return res, storeError(c.op, err)
@@ -233,6 +240,7 @@ func (k *payoutKind[O]) commitSync(ctx context.Context, s *Syncer, c *call, o O,
 			p.errorCode, p.errorMsg = rep.ErrorCode, rep.ErrorMsg
 		case pProgress:
 			p.finishedAt = time.Time{}
+			p.errorCode, p.errorMsg = "", "" // sent again: the old failure is history (its AdjustRecord keeps it)
 		}
 	}
 	if (d.fill || d.to == pSuccess && d.to != before.status) && p.outNo == "" && rep.OutNo != "" {

@@ -2,22 +2,15 @@ package syncer
 
 import (
 	"context"
-	"hash/maphash"
 	"sync"
 	"time"
 )
 
 // keyedLock is the in-process per-order lock: one holder per key, waiters
-// give up after a bounded wait. Shards keep unrelated orders from contending
-// on one mutex.
+// give up after a bounded wait on the Syncer's clock.
 type keyedLock struct {
-	clock  Clock
-	seed   maphash.Seed
-	shards [64]lockShard
-	pool   sync.Pool
-}
+	clock Clock
 
-type lockShard struct {
 	mu sync.Mutex
 	m  map[string]*lockEntry
 }
@@ -28,16 +21,7 @@ type lockEntry struct {
 }
 
 func newKeyedLock(clock Clock) *keyedLock {
-	l := &keyedLock{clock: clock, seed: maphash.MakeSeed()}
-	for i := range l.shards {
-		l.shards[i].m = make(map[string]*lockEntry)
-	}
-	l.pool.New = func() any { return &lockEntry{held: make(chan struct{}, 1)} }
-	return l
-}
-
-func (l *keyedLock) shard(key string) *lockShard {
-	return &l.shards[maphash.String(l.seed, key)%uint64(len(l.shards))]
+	return &keyedLock{clock: clock, m: make(map[string]*lockEntry)}
 }
 
 // acquire takes key, waiting up to wait. held is false when the wait ran
@@ -45,15 +29,14 @@ func (l *keyedLock) shard(key string) *lockShard {
 // tells that another holder went first: what the caller read before may be
 // stale.
 func (l *keyedLock) acquire(ctx context.Context, key string, wait time.Duration) (held, waited bool) {
-	s := l.shard(key)
-	s.mu.Lock()
-	e, ok := s.m[key]
+	l.mu.Lock()
+	e, ok := l.m[key]
 	if !ok {
-		e = l.pool.Get().(*lockEntry)
-		s.m[key] = e
+		e = &lockEntry{held: make(chan struct{}, 1)}
+		l.m[key] = e
 	}
 	e.refs++
-	s.mu.Unlock()
+	l.mu.Unlock()
 
 	select {
 	case e.held <- struct{}{}:
@@ -68,34 +51,26 @@ func (l *keyedLock) acquire(ctx context.Context, key string, wait time.Duration)
 	case <-timeout:
 	case <-ctx.Done():
 	}
-	l.drop(s, key, e)
+	l.mu.Lock()
+	l.unref(key, e)
+	l.mu.Unlock()
 	return false, true
 }
 
 // release gives key back; only a holder may call it. Taking the token out
-// of held never blocks, as the holder's token is in it, so it is done under
-// the shard's lock, with the rest of the release.
+// of held never blocks, as the holder's token is in it.
 func (l *keyedLock) release(key string) {
-	s := l.shard(key)
-	s.mu.Lock()
-	e := s.m[key]
+	l.mu.Lock()
+	e := l.m[key]
 	<-e.held
-	l.unref(s, key, e)
-	s.mu.Unlock()
+	l.unref(key, e)
+	l.mu.Unlock()
 }
 
-// drop gives up a wait for key.
-func (l *keyedLock) drop(s *lockShard, key string, e *lockEntry) {
-	s.mu.Lock()
-	l.unref(s, key, e)
-	s.mu.Unlock()
-}
-
-// unref counts one holder or waiter of e fewer; s.mu must be held.
-func (l *keyedLock) unref(s *lockShard, key string, e *lockEntry) {
+// unref counts one holder or waiter of e fewer; l.mu must be held.
+func (l *keyedLock) unref(key string, e *lockEntry) {
 	e.refs--
 	if e.refs == 0 {
-		delete(s.m, key)
-		l.pool.Put(e)
+		delete(l.m, key)
 	}
 }

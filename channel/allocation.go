@@ -11,7 +11,7 @@ import (
 // AllocationQuerier is a Channel that can report an allocation's receivers.
 type AllocationQuerier interface {
 	// QueryAllocation asks the channel what became of each receiver of order.
-	// It returns ErrAllocationNotFound when the channel does not know the
+	// It returns ErrAllocationNotAtChannel when the channel does not know the
 	// allocation, any other error when the answer is unknown.
 	QueryAllocation(ctx context.Context, order paysync.AllocationOrder) (AllocationReport, error)
 }

@@ -7,7 +7,7 @@ import (
 
 // TestTables validates the exported tables themselves: every state is a
 // known paysync status, no (event, source) pair is listed twice, no
-// (source, target) pair is reached by two events (EventFor would be
+// (source, target) pair is reached by two events (EventTo would be
 // ambiguous), the table is exactly the design's, and terminal states have no
 // way out but their listed late-payment edge.
 func TestTables(t *testing.T) {

@@ -39,9 +39,12 @@ func failureError(op string, cause, storeErr error) error {
 }
 
 // failureKind tells a failed sync's sentinel, and whether the attempt does
-// not count (rate limit, lost version race): the order keeps its due time.
+// not count (rate limit, lost version race, the caller gone): the order
+// keeps its due time.
 func failureKind(cause error) (sentinel *paysync.Error, keepDue bool) {
 	switch {
+	case errors.Is(cause, context.Canceled), errors.Is(cause, context.DeadlineExceeded):
+		return paysync.ErrCanceled, true
 	case errors.Is(cause, paysync.ErrVersionConflict):
 		return paysync.ErrVersionConflict, true
 	case errors.Is(cause, channel.ErrRateLimited):

@@ -128,10 +128,11 @@ func (s *Syncer) syncPay(ctx context.Context, c call, o paysync.PayOrder, given 
 		}
 		for d.needClose {
 			if err := s.closeAtChannel(ctx, ch, o, &a); err != nil {
-				if noAnswer(ctx) {
-					return PayOutcome{OrderStatus: o.Status}, paysync.E(c.op, paysync.ErrCanceled, errors.Join(ctx.Err(), err))
+				out, ferr := s.payFailed(ctx, &c, o, &a, err) // the first answer is in hand: it is recorded
+				if noAnswer(ctx) && !errors.Is(ferr, paysync.ErrInternal) {
+					return out, paysync.E(c.op, paysync.ErrCanceled, errors.Join(ctx.Err(), err))
 				}
-				return s.payFailed(ctx, &c, o, &a, err)
+				return out, ferr
 			}
 			d = decidePay(&o, &a, c.now)
 		}

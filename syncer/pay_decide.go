@@ -158,7 +158,7 @@ func (d *payDecision) refunded(o *paysync.PayOrder, rep *channel.PayReport) {
 		return
 	}
 	d.refund = paysync.PayRefundPartial
-	if rep.RefundedAmount.Equal(o.Amount) {
+	if rep.RefundedAmount.GreaterThanOrEqual(o.Amount) { // more than paid is over_refunded, below
 		d.refund = paysync.PayRefundFull
 	}
 	d.booked = true

@@ -150,8 +150,9 @@ func (s *Syncer) repair(ctx context.Context, c *call, r *repairTarget, req Repai
 		adj.Operator, adj.Reason = req.Operator, req.Reason
 		p.Adjust = &adj
 		e.Adjusts = []paysync.AdjustRecord{adj}
+		var payAfter paysync.PayOrder
 		if r.settle != nil {
-			payChange, p.Pay = r.settle(p.Before, p.After, c.now)
+			payChange, p.Pay, payAfter = r.settle(p.Before, p.After, c.now)
 		}
 		if et, ok := r.event(p.Before, p.After); ok {
 			ev, err := s.event(c, et, r.t, r.payload("", req.Operator, req.Reason))
@@ -167,8 +168,15 @@ func (s *Syncer) repair(ctx context.Context, c *call, r *repairTarget, req Repai
 				return p, err
 			}
 			e.Sightings = sightings
-			for range opened {
+			for _, x := range opened {
 				p.Warnings = append(p.Warnings, "the pay order's refunds and reservations will exceed its amount (over_refunded)")
+				pp := paysync.NewPayPayload(payAfter)
+				pp.Anomaly, pp.Operator, pp.RepairReason = x.code, req.Operator, req.Reason
+				ev, err := s.event(c, paysync.EventPayAnomaly, payTrade(&payAfter), pp)
+				if err != nil {
+					return p, err
+				}
+				e.Events = append(e.Events, ev)
 			}
 		}
 	}
@@ -185,6 +193,10 @@ func (s *Syncer) repair(ctx context.Context, c *call, r *repairTarget, req Repai
 	p.Events = e.Events
 	if req.DryRun {
 		return p, nil
+	}
+	// A caller gone while the channel was asked confirms nothing.
+	if err := paysync.ContextError(ctx, c.op); err != nil {
+		return p, err
 	}
 	if req.To != "" {
 		if err := r.before(ctx, req.To); err != nil { // a close at the channel comes first
@@ -223,8 +235,9 @@ type repairTarget struct {
 	event func(from, to string) (paysync.EventType, bool)
 	// payload is the body of an event about the order as apply left it.
 	payload func(code paysync.AnomalyCode, operator, reason string) any
-	// settle is set for refunds: the pay order's change for a move.
-	settle func(from, to string, now time.Time) (*repository.PayRefundChange, *PayRefundMove)
+	// settle is set for refunds: the pay order's change for a move, and the
+	// pay order after it.
+	settle func(from, to string, now time.Time) (*repository.PayRefundChange, *PayRefundMove, paysync.PayOrder)
 	// ask asks the channel about the order, writing nothing.
 	ask func(ctx context.Context) ChannelView
 	// warn says what the channel's answer means for a move to to.

@@ -44,9 +44,18 @@ func (s *Syncer) payTarget(ctx context.Context, c *call, no string) (*repairTarg
 		return nil, nil, readError(c.op, err, paysync.ErrOrderNotFound)
 	}
 	before := o
-	// unpaid: a close must happen at the channel before it happens here.
-	unpaid := o.Status == paysync.PayWait || o.Status == paysync.PayProgress
-	closing := func(to string) bool { return to == string(paysync.PayClose) && unpaid }
+	// A trade sent to a channel and not paid stays open there until the
+	// channel closes it: a person's move to close, cancel or fail must
+	// close it there first, or the payer could still pay an order the sweep
+	// no longer watches. A wait order never sent (no channel) has no trade.
+	unpaid := (o.Status == paysync.PayWait || o.Status == paysync.PayProgress) && o.Channel != ""
+	closing := func(to string) bool {
+		switch paysync.PayStatus(to) {
+		case paysync.PayClose, paysync.PayCancel, paysync.PayFail:
+			return unpaid
+		}
+		return false
+	}
 	ch, chErr := s.channels.Lookup(o.Channel)
 	r := &repairTarget{
 		t: payTrade(&o), status: string(o.Status), version: o.Version,
@@ -101,6 +110,9 @@ func (s *Syncer) payTarget(ctx context.Context, c *call, no string) (*repairTarg
 			return p
 		},
 		ask: func(ctx context.Context) ChannelView {
+			if o.Channel == "" {
+				return ChannelView{} // never sent: there is nothing to ask
+			}
 			if chErr != nil {
 				return ChannelView{Error: chErr.Error()}
 			}
@@ -125,6 +137,9 @@ func (s *Syncer) payTarget(ctx context.Context, c *call, no string) (*repairTarg
 			}
 			if closing(to) {
 				w = append(w, "the trade will be closed at the channel first")
+			}
+			if o.Channel == "" {
+				w = w[:0] // never sent to a channel: nothing there to weigh
 			}
 			return w
 		},
@@ -334,13 +349,13 @@ func payoutTarget[O any](ctx context.Context, s *Syncer, c *call, k *payoutKind[
 		},
 	}
 	if k.onPay != nil {
-		r.settle = func(from, to string, now time.Time) (*repository.PayRefundChange, *PayRefundMove) {
+		r.settle = func(from, to string, now time.Time) (*repository.PayRefundChange, *PayRefundMove, paysync.PayOrder) {
 			change, after, anomalies := settleRefund(pay, p.amount, from, to, now)
 			m := &PayRefundMove{OrderNo: pay.OrderNo, RefundedBefore: pay.RefundedAmount, RefundedAfter: after.RefundedAmount,
 				ReservedBefore: pay.ReservedAmount, ReservedAfter: after.ReservedAmount, StatusBefore: pay.RefundStatus,
 				StatusAfter: after.RefundStatus, Anomalies: anomalies}
 			pay = after
-			return change, m
+			return change, m, after
 		}
 	}
 	return r, release, nil

@@ -158,10 +158,10 @@ func commitFloor(ctx context.Context, pool *pgxpool.Pool, o paysync.PayOrder, e 
 	})
 }
 
-// BenchmarkClaimLoaded is the suite's claim benchmark (claim 100 due orders,
-// release them outside the timer) on stores loaded with COPY, so it reaches
-// the million orders docs/performance.md#store-benchmarks names: the suite creates its orders one at a
-// time, which takes minutes at that size.
+// BenchmarkClaimLoaded is a claim benchmark (claim 100 due orders, release
+// them outside the timer) on stores loaded with COPY up to the million
+// orders docs/performance.md#store-benchmarks names, in one PostgreSQL
+// round trip per batch of rows.
 func BenchmarkClaimLoaded(b *testing.B) {
 	for _, stored := range []int{10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("stored=%d", stored), func(b *testing.B) {

@@ -13,7 +13,7 @@
 //     rate ÷ the first.
 //
 // It prints one line of key=value pairs last (rate, floor_rate,
-// floor_ratio, rate_1host, rate_nhosts, speedup, p99_ms) and checks itself:
+// floor_ratio, rate_1host, rate_<hosts>hosts, speedup, p99_ms) and checks itself:
 // exactly one sweep SyncRecord and one AdjustRecord per order in every run,
 // else it says why on stderr and exits 1.
 //

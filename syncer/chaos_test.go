@@ -569,16 +569,17 @@ func (c *chaos) check() {
 	}
 	t.Logf("allocation orders by final status: %v", ends)
 
-	var n payoutTally
-	c.checkRefunds(&n)
-	t.Logf("refunds, channel truth/local status: %v", n.refunds)
+	var rn, tn payoutTally
+	c.checkRefunds(&rn)
+	t.Logf("refunds, channel truth/local status: %v", rn.refunds)
 	t.Logf("refund money: %d pay orders with refunds balanced (%d refunded in full, %d still refunding), "+
-		"%d over_refunded; %d refunds closed on not_found (%d still watched), %d success after close, "+
-		"%d refund/transfer amount or payee mismatches, %d not_at_channel anomalies",
-		n.balanced, n.refundedPays, n.refundingPays, n.overRefunded, n.notFoundCloses, n.watched, n.afterClose,
-		n.mismatch, n.notAtChannel)
-	c.checkTransfers(&n)
-	t.Logf("transfers, channel truth/local status: %v", n.transfers)
+		"%d over_refunded; %d closes on not_found (%d refunds still watched), %d success after close, "+
+		"%d amount_mismatch, %d refund_not_at_channel",
+		rn.balanced, rn.refundedPays, rn.refundingPays, rn.overRefunded, rn.notFoundCloses, rn.watched, rn.afterClose,
+		rn.mismatch, rn.notAtChannel)
+	c.checkTransfers(&tn)
+	t.Logf("transfers, channel truth/local status: %v; %d trade_mismatch or amount_mismatch, %d transfer_not_at_channel",
+		tn.transfers, tn.mismatch, tn.notAtChannel)
 
 	evs, err := c.store.ListEvents(ctx, repository.EventFilter{})
 	require.NoError(t, err)

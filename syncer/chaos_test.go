@@ -26,17 +26,19 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// chaosSize is how big one chaos run is.
+// chaosSize is how big one chaos run is. Refunds are not counted here:
+// the workers create them on the paid orders as they go.
 type chaosSize struct {
 	name      string
 	pays      int
 	allocs    int
+	transfers int
 	opsWorker int // operations per worker
 }
 
 var (
-	chaosShort = chaosSize{"short", 200, 20, 150}
-	chaosFull  = chaosSize{"full", 1000, 100, 1000}
+	chaosShort = chaosSize{"short", 200, 20, 40, 150}
+	chaosFull  = chaosSize{"full", 1000, 100, 200, 1000}
 )
 
 const (
@@ -47,19 +49,25 @@ const (
 	chaosHorizon = 4 * time.Hour
 )
 
-// TestChaos runs 8 workers mixing SyncPay, callbacks (current, stale and
-// duplicate), SyncAllocation, Sweep and clock moves from two Syncers on one
-// memstore, against a channel that fails 10 % of calls, hangs 5 % until the
-// caller's ctx ends and answers after 0–2 ms, while truths move along real
-// paths on the test clock. A fault-free drain follows: a channel without
-// faults holding the same truths, one sync per order. Then every order must
-// match its channel truth or carry the anomaly docs/pay-sync.md and docs/allocation-sync.md prescribe, its
-// trail must show no lost update and no duplicate event, and the run must be
-// race-free under -race.
+// TestChaos runs 8 workers mixing SyncPay, pay callbacks (current, stale and
+// duplicate), SyncAllocation, CreateRefund (new refunds on the paid orders,
+// identical retries, taken numbers), SyncRefund and refund callbacks,
+// SyncTransfer and transfer callbacks (current, stale, duplicate), Sweep and
+// clock moves from two Syncers on one memstore, against a channel that
+// fails 10 % of calls, hangs 5 % until the caller's ctx ends and answers
+// after 0–2 ms, while truths move along real paths on the test clock. A
+// fault-free drain follows: a channel without faults holding the same
+// truths, one sync per order. Then every order must match its channel truth
+// or carry the anomaly docs/pay-sync.md, docs/allocation-sync.md,
+// docs/refund-sync.md and docs/transfer-sync.md prescribe, every pay
+// order's money must equal what its refunds say, every trail must show no
+// lost update and no duplicate event, and the run must be race-free under
+// -race.
 //
-// The default is the full size (1,000 pay and 100 allocation orders) with
-// one seed; -short runs 200 and 20. PAYSYNC_CHAOS_SEEDS=n runs n seeds, for
-// a soak (see RELIABILITY.md).
+// The default is the full size (1,000 pay, 100 allocation and 200 transfer
+// orders, refunds as the workers make them) with one seed; -short runs 200,
+// 20 and 40. PAYSYNC_CHAOS_SEEDS=n runs n seeds, for a soak (see
+// RELIABILITY.md).
 func TestChaos(t *testing.T) {
 	size := chaosFull
 	if testing.Short() {
@@ -80,14 +88,17 @@ func TestChaos(t *testing.T) {
 }
 
 func runChaos(t *testing.T, seed uint64, size chaosSize) {
-	t.Logf("chaos %s: seed %d, %d pay orders, %d allocation orders, %d workers × %d operations",
-		size.name, seed, size.pays, size.allocs, chaosWorkers, size.opsWorker)
+	t.Logf("chaos %s: seed %d, %d pay orders, %d allocation orders, %d transfer orders, %d workers × %d operations",
+		size.name, seed, size.pays, size.allocs, size.transfers, chaosWorkers, size.opsWorker)
 	c := newChaos(t, seed, size)
 	drive(c.clock, c.run)
 	stats := c.ch.Stats()
-	t.Logf("faults injected: %d errors, %d timeouts over %d pay queries, %d closes, %d allocation queries",
-		stats.Injected, stats.Timeouts, stats.PayQueries, stats.Closes, stats.AllocationQueries)
+	t.Logf("faults injected: %d errors, %d timeouts over %d pay queries, %d closes, %d allocation queries, "+
+		"%d refund queries, %d transfer queries",
+		stats.Injected, stats.Timeouts, stats.PayQueries, stats.Closes, stats.AllocationQueries, stats.RefundQueries,
+		stats.TransferQueries)
 	t.Logf("operations: %s", c.n.String())
+	t.Logf("refund and transfer operations: %s", c.n.payoutString())
 	before := c.sourceCounts()
 	drive(c.clock, c.drain)
 	after := c.sourceCounts()
@@ -103,6 +114,7 @@ type chaosPay struct {
 	initial     channel.PayReport // the first truth: a stale callback
 	mismatch    bool              // the channel recorded another amount
 	alreadyPaid bool              // a close at the channel finds the payment
+	paid        bool              // the channel is paid for it at some point
 }
 
 // chaosAlloc is one allocation order of the run and its channel's script.
@@ -128,6 +140,12 @@ type chaos struct {
 	allocs []chaosAlloc
 	drainC *channeltest.Channel
 	n      chaosCounts
+
+	payable   []int // pays the channel is paid for with the right amount: refunds' targets
+	transfers []*chaosTransfer
+	refMu     sync.Mutex
+	refunds   []*chaosRefund // appended by the workers
+	serial    atomic.Int64   // refund numbers
 }
 
 // chaosCounts counts the operations of the run; workers add atomically.
@@ -135,6 +153,20 @@ type chaosCounts struct {
 	syncs, callbacks, stale, dupes, allocSyncs, sweeps, ticks atomic.Int64
 	busy, unavailable, conflicts, deadline                    atomic.Int64
 	swept                                                     atomic.Int64 // orders the sweeps claimed
+
+	refundAsks, refundCreates, refusedBalance, refusedUnpaid, refusedAnomaly, refundRetries, takenNumbers atomic.Int64
+	refundSyncs, refundCallbacks, refundStale, refundDupes                                                atomic.Int64
+	transferSyncs, transferCallbacks, transferStale, transferDupes                                        atomic.Int64
+}
+
+func (n *chaosCounts) payoutString() string {
+	return fmt.Sprintf("%d new refunds asked: %d created, refused %d over the balance, %d not paid (yet), "+
+		"%d refund_at_channel; %d identical retries, %d taken numbers; %d refund syncs, %d refund callbacks "+
+		"(%d stale, %d duplicate); %d transfer syncs, %d transfer callbacks (%d stale, %d duplicate)",
+		n.refundAsks.Load(), n.refundCreates.Load(), n.refusedBalance.Load(), n.refusedUnpaid.Load(),
+		n.refusedAnomaly.Load(), n.refundRetries.Load(), n.takenNumbers.Load(), n.refundSyncs.Load(),
+		n.refundCallbacks.Load(), n.refundStale.Load(), n.refundDupes.Load(), n.transferSyncs.Load(),
+		n.transferCallbacks.Load(), n.transferStale.Load(), n.transferDupes.Load())
 }
 
 func (n *chaosCounts) String() string {
@@ -162,6 +194,14 @@ func newChaos(t *testing.T, seed uint64, size chaosSize) *chaos {
 	}
 	for i := range size.allocs {
 		c.addAlloc(fmt.Sprintf("CA%03d", i))
+	}
+	for i := range size.transfers {
+		c.addTransfer(fmt.Sprintf("CT%03d", i))
+	}
+	for i, p := range c.pays {
+		if p.paid && !p.mismatch {
+			c.payable = append(c.payable, i)
+		}
 	}
 	return c
 }
@@ -206,6 +246,7 @@ func (c *chaos) addPay(no string) {
 	switch x := c.r.IntN(100); {
 	case x < 30:
 		p.mismatch = c.r.IntN(15) == 0
+		p.paid = true
 		tp := c.at(0, 150*time.Minute)
 		r := paid(tp)
 		c.ch.SetPayAt(no, tp, r)
@@ -220,6 +261,7 @@ func (c *chaos) addPay(no string) {
 		tc := c.at(0, 150*time.Minute)
 		c.ch.SetPayAt(no, tc, channeltest.Report(o, channel.PayClosed))
 		if c.r.IntN(5) == 0 { // paid after close
+			p.paid = true
 			ts := tc.Add(time.Duration(5+c.r.IntN(30)) * time.Minute)
 			c.ch.SetPayAt(no, ts, paid(ts))
 		}
@@ -375,12 +417,12 @@ func (c *chaos) op(r *rand.Rand) {
 	defer cancel()
 	var err error
 	switch x := r.IntN(100); {
-	case x < 30:
+	case x < 22:
 		p := c.pays[r.IntN(len(c.pays))]
 		src := []paysync.Source{paysync.SourceAPI, paysync.SourceSweep}[r.IntN(2)]
 		_, err = s.SyncPay(ctx, PayRequest{OrderNo: p.start.OrderNo, Source: src})
 		c.n.syncs.Add(1)
-	case x < 55:
+	case x < 40:
 		p := c.pays[r.IntN(len(c.pays))]
 		rep, ok := c.ch.Truth(p.start.OrderNo)
 		if !ok {
@@ -393,16 +435,16 @@ func (c *chaos) op(r *rand.Rand) {
 			_, err = c.hosts[r.IntN(2)].ApplyPayNotification(ctx, p.start.OrderNo, rep, paysync.SourceCallback)
 			c.n.dupes.Add(1)
 		}
-	case x < 60:
+	case x < 44:
 		p := c.pays[r.IntN(len(c.pays))]
 		_, err = s.ApplyPayNotification(ctx, p.start.OrderNo, p.initial, paysync.SourceCallback)
 		c.n.callbacks.Add(1)
 		c.n.stale.Add(1)
-	case x < 78:
+	case x < 56:
 		a := c.allocs[r.IntN(len(c.allocs))]
 		_, err = s.SyncAllocation(ctx, AllocationRequest{AllocationNo: a.start.AllocationNo, Source: paysync.SourceAPI})
 		c.n.allocSyncs.Add(1)
-	case x < 81:
+	case x < 59:
 		sctx, scancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		rep, err := s.Sweep(sctx, SweepOptions{})
 		scancel()
@@ -412,6 +454,12 @@ func (c *chaos) op(r *rand.Rand) {
 			c.t.Errorf("sweep: %v", err) // a pass cut short by its ctx is no store failure
 		}
 		return
+	case x < 65:
+		err = c.createRefund(ctx, s, r)
+	case x < 83:
+		err = c.refundOp(ctx, s, r, x-65)
+	case x < 92:
+		err = c.transferOp(ctx, s, r, x-83)
 	default:
 		p := c.pays[r.IntN(len(c.pays))]
 		_, err = s.SyncPay(ctx, PayRequest{BizOrderNo: p.start.BizOrderNo})
@@ -460,6 +508,7 @@ func (c *chaos) drain() {
 			c.drainC.SetAllocationNotFound(a.start.AllocationNo)
 		}
 	}
+	c.drainPayouts()
 	s, err := New(Config{Store: c.store, Channels: channel.NewRegistry(c.drainC), Clock: c.clock, Owner: "drain"})
 	require.NoError(t, err)
 	for _, p := range c.pays {
@@ -470,6 +519,7 @@ func (c *chaos) drain() {
 		_, err := s.SyncAllocation(ctx, AllocationRequest{AllocationNo: a.start.AllocationNo})
 		require.NoError(t, err, a.start.AllocationNo)
 	}
+	c.syncPayouts(s)
 }
 
 // sourceCounts counts status and receiver changes by the source that made them.
@@ -497,8 +547,14 @@ func (c *chaos) check() {
 		require.True(t, ok, no)
 		states[string(tr.State)+"/"+string(o.Status)]++
 		trail := loadPayTrail(t, c.store, no)
-		checkPayTrail(t, c.store, p.start.Status, o, trail)
-		checkChaosPay(t, c.store, p, o, tr, trail, now)
+		// Refunds commit on their pay order too (reservations, bookings),
+		// each with a refund's SyncRecord, not a pay one: checkPayTrail
+		// counts pay commits against pay SyncRecords.
+		po := o
+		refunds := refundCommits(t, c.store, no)
+		po.Version -= refunds
+		checkPayTrail(t, c.store, p.start.Status, po, trail)
+		checkChaosPay(t, c.store, p, o, tr, trail, now, refunds > 0)
 	}
 	t.Logf("pay orders, channel truth/local status: %v", states)
 
@@ -512,6 +568,18 @@ func (c *chaos) check() {
 		checkChaosAlloc(t, c.store, a, o, rep, known)
 	}
 	t.Logf("allocation orders by final status: %v", ends)
+
+	var rn, tn payoutTally
+	c.checkRefunds(&rn)
+	t.Logf("refunds, channel truth/local status: %v", rn.refunds)
+	t.Logf("refund money: %d pay orders with refunds balanced (%d refunded in full, %d still refunding), "+
+		"%d over_refunded; %d closes on not_found (%d refunds still watched), %d success after close, "+
+		"%d amount_mismatch, %d refund_not_at_channel",
+		rn.balanced, rn.refundedPays, rn.refundingPays, rn.overRefunded, rn.notFoundCloses, rn.watched, rn.afterClose,
+		rn.mismatch, rn.notAtChannel)
+	c.checkTransfers(&tn)
+	t.Logf("transfers, channel truth/local status: %v; %d trade_mismatch or amount_mismatch, %d transfer_not_at_channel",
+		tn.transfers, tn.mismatch, tn.notAtChannel)
 
 	evs, err := c.store.ListEvents(ctx, repository.EventFilter{})
 	require.NoError(t, err)
@@ -527,7 +595,12 @@ func (c *chaos) check() {
 
 // checkChaosPay: the order agrees with the channel's final truth, or
 // carries the anomaly docs/pay-sync.md#decision-table prescribes for the disagreement.
-func checkChaosPay(t *testing.T, st repository.Store, p chaosPay, o paysync.PayOrder, tr channel.PayReport, trail payTrail, now time.Time) {
+//
+// An order with refunds has its refund fields checked against them
+// (checkChaosRefundMoney); one without keeps no_refund, or what footnote 3
+// booked when it was first seen refunded at the channel.
+func checkChaosPay(t *testing.T, st repository.Store, p chaosPay, o paysync.PayOrder, tr channel.PayReport, trail payTrail,
+	now time.Time, refunds bool) {
 	no := o.OrderNo
 	if p.mismatch && (tr.State == channel.PaySuccess || tr.State == channel.PayRefunded) {
 		assert.NotEqual(t, paysync.PaySuccess, o.Status, "%s: paid with another amount", no)
@@ -570,18 +643,21 @@ func checkChaosPay(t *testing.T, st repository.Store, p chaosPay, o paysync.PayO
 		assert.False(t, o.PaidAt.IsZero(), "%s: paid without PaidAt", no)
 		assert.Equal(t, "out-"+no, o.OutOrderNo, "%s: trade number not filled", no)
 	}
-	switch tr.State {
-	case channel.PayRefunded:
-		if o.RefundStatus != paysync.PayRefundNone { // seen refunded before seen paid
-			want := paysync.PayRefundPartial
-			if tr.RefundedAmount.Equal(o.Amount) {
-				want = paysync.PayRefundFull
-			}
-			assert.Equal(t, want, o.RefundStatus, no)
-			assert.True(t, hasAnomaly(t, st, paysync.TradePay, no, paysync.AnomalyRefundAtChannel), "%s: refund_at_channel not announced", no)
+	switch {
+	case refunds:
+	case tr.State == channel.PayRefunded && o.RefundStatus != paysync.PayRefundNone: // seen refunded before seen paid
+		want := paysync.PayRefundPartial
+		if tr.RefundedAmount.Equal(o.Amount) {
+			want = paysync.PayRefundFull
 		}
+		assert.Equal(t, want, o.RefundStatus, no)
+		assert.True(t, hasAnomaly(t, st, paysync.TradePay, no, paysync.AnomalyRefundAtChannel), "%s: refund_at_channel not announced", no)
+		assert.True(t, tr.RefundedAmount.Equal(o.RefundedAmount), "%s: booked %s, the channel refunded %s", no,
+			o.RefundedAmount, tr.RefundedAmount)
+		assert.True(t, o.ReservedAmount.IsZero(), "%s: reserved %s without refunds", no, o.ReservedAmount)
 	default:
 		assert.Equal(t, paysync.PayRefundNone, o.RefundStatus, no)
+		assert.True(t, o.RefundedAmount.IsZero() && o.ReservedAmount.IsZero(), "%s: refund money without refunds", no)
 	}
 }
 

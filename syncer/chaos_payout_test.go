@@ -84,7 +84,7 @@ type chaosRefund struct {
 	otherAmount bool                // the channel recorded another amount: it must never succeed
 	plan        []chaosStep[channel.RefundReport]
 	received    time.Time   // when the channel learned of it; zero: never
-	callbacks   atomic.Bool // a callback reached it; one overtaken on its way may deny a success
+	callbacks   atomic.Bool // a callback reached it; one overtaken on its way may deny a success, unconfirmed
 }
 
 // planRefund scripts the channel's side of a refund about to be created at
@@ -556,7 +556,8 @@ func checkChaosRefund(t *testing.T, st repository.Store, cr *chaosRefund, r pays
 		assert.False(t, r.FinishedAt.IsZero(), "%s: success without FinishedAt", no)
 	}
 	if cr.callbacks.Load() {
-		// A callback overtaken by a later truth may deny a success.
+		// A callback overtaken by a later truth may deny a success when
+		// the query that confirms it met a fault.
 		allowed = append(allowed, paysync.AnomalyRefundNotAtChannel)
 	}
 	for _, code := range openAnomalies(t, st, paysync.TradeRefund, no) {
@@ -729,7 +730,8 @@ func checkChaosTransfer(t *testing.T, st repository.Store, ct *chaosTransfer, o 
 	}
 	if !ct.known.IsZero() && ct.known.Sub(ct.start.CreatedAt) > 10*time.Minute || ct.callbacks.Load() {
 		// Known late: a sync past NotFoundAfter asked a person; a callback
-		// overtaken by a later truth may deny a success.
+		// overtaken by a later truth may deny a success when the query that
+		// confirms it met a fault.
 		allowed = append(allowed, paysync.AnomalyTransferNotAtChannel)
 	}
 	for _, code := range openAnomalies(t, st, paysync.TradeTransfer, no) {

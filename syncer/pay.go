@@ -40,8 +40,9 @@ func (s *Syncer) SyncPay(ctx context.Context, req PayRequest) (PayOutcome, error
 // ApplyPayNotification applies a channel callback the host has verified and
 // parsed: the report goes through the same lock, table and commit as a sync,
 // so a duplicate or late callback is a no-op with no second event. Errors are
-// those of SyncPay; the channel is called only when the table asks to close
-// an expired trade.
+// those of SyncPay. The channel is called only when the table asks to close
+// an expired trade, or to confirm a report that would deny a paid order or
+// its refunds (a late callback): its answer then decides.
 func (s *Syncer) ApplyPayNotification(ctx context.Context, orderNo string, rep channel.PayReport, src paysync.Source) (PayOutcome, error) {
 	c := call{op: "syncer.ApplyPayNotification"}
 	var err error
@@ -105,6 +106,9 @@ func (s *Syncer) syncPay(ctx context.Context, c call, o paysync.PayOrder, given 
 	var a payAnswer
 	if given != nil {
 		a.rep = *given
+		if slices.ContainsFunc(decidePay(&o, &a, s.clock()).anomalies, isPayDenial) {
+			s.confirmPayCallback(ctx, ch, o, &a)
+		}
 	} else if a.rep, err = s.queryPay(ctx, ch, o); err != nil {
 		if noAnswer(ctx) { // no answer in hand: nothing is written
 			return PayOutcome{OrderStatus: o.Status}, paysync.E(c.op, paysync.ErrCanceled, errors.Join(ctx.Err(), err))
@@ -122,9 +126,7 @@ func (s *Syncer) syncPay(ctx context.Context, c call, o paysync.PayOrder, given 
 		if now := [2]string{string(o.Status), string(o.RefundStatus)}; now != answeredOn {
 			// Another writer moved the order after this answer was given:
 			// the answer cannot deny what the order became since.
-			d.anomalies = slices.DeleteFunc(d.anomalies, func(a paysync.AnomalyCode) bool {
-				return a == paysync.AnomalyPaidNotPaidAtChannel || a == paysync.AnomalyRefundStatusConflict
-			})
+			d.anomalies = slices.DeleteFunc(d.anomalies, isPayDenial)
 		}
 		for d.needClose {
 			if err := s.closeAtChannel(ctx, ch, o, &a); err != nil {
@@ -149,6 +151,25 @@ func (s *Syncer) syncPay(ctx context.Context, c call, o paysync.PayOrder, given 
 		}
 	}
 	return s.payFailed(ctx, &c, o, &a, paysync.E(c.op, paysync.ErrVersionConflict, nil))
+}
+
+// isPayDenial reports whether code says the channel denies what the order
+// is: a paid order or its refunds.
+func isPayDenial(code paysync.AnomalyCode) bool {
+	return code == paysync.AnomalyPaidNotPaidAtChannel || code == paysync.AnomalyRefundStatusConflict
+}
+
+// confirmPayCallback asks the channel about o once, for a callback whose
+// report would deny what o is: channels send callbacks late and out of
+// order, and a stale one must not raise a false alarm on a paid order, which
+// no sweep would ever clear. The channel's answer, when it gives a valid
+// one, replaces the callback's report in a; otherwise the report stands and
+// the denial is raised (docs/pay-sync.md#callbacks).
+func (s *Syncer) confirmPayCallback(ctx context.Context, ch channel.Channel, o paysync.PayOrder, a *payAnswer) {
+	rep, err := s.queryPay(ctx, ch, o)
+	if err == nil && rep.State.Valid() {
+		a.rep = rep
+	}
 }
 
 // rereadPay reads o again; on an error it returns o as it was.

@@ -135,6 +135,17 @@ func (k *payoutKind[O]) sync(ctx context.Context, s *Syncer, c call, o O, given 
 	var rep payoutReport
 	if given != nil {
 		rep = *given
+		if validPayoutState(rep.State) && k.can(ch) &&
+			slices.Contains(decidePayout(&k.rules, k.read(&o).view(), &rep, s.cfg.NotFoundAfter, s.clock()).anomalies, k.rules.notAtChannel) {
+			// A late callback must not deny what the order became since (no
+			// sweep would clear a false alarm on a success): the channel is
+			// asked once, and its answer, when valid, decides instead.
+			if s.limits.wait(ctx, p.channel) == nil {
+				if q, err := k.query(ctx, ch, o); err == nil && validPayoutState(q.State) {
+					rep = q
+				}
+			}
+		}
 	} else {
 		err = s.limits.wait(ctx, p.channel)
 		if err == nil {

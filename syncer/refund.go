@@ -40,7 +40,9 @@ func (s *Syncer) SyncRefund(ctx context.Context, req RefundRequest) (RefundOutco
 // and parsed, through the same locks, table and commit as SyncRefund, so a
 // duplicate or late callback changes nothing twice. A report whose Amount is
 // zero reports no amount (Alipay's notices carry the trade's cumulative
-// figure, which an adapter leaves out). Errors are those of SyncRefund, and
+// figure, which an adapter leaves out). A report that would deny a refund
+// in success is first confirmed by one query, when the channel can be asked
+// (docs/pay-sync.md#late-callbacks). Errors are those of SyncRefund, and
 // paysync.ErrInvalidRequest for a state that is not a channel.RefundState.
 func (s *Syncer) ApplyRefundNotification(ctx context.Context, refundNo string, rep channel.RefundReport, src paysync.Source) (RefundOutcome, error) {
 	c := call{op: "syncer.ApplyRefundNotification"}

@@ -68,6 +68,9 @@ var refundPaths = []refundPath{
 		return e.s.SyncRefund(e.ctx, RefundRequest{RefundNo: no, ClientIP: "10.0.0.9"})
 	}},
 	{"callback", paysync.SourceCallback, func(e *env, no string, rep channel.RefundReport) (RefundOutcome, error) {
+		// The channel agrees with its callback, should the engine ask
+		// (TestLateCallbackDeniesNothing: one it does not agree with).
+		e.ch.SetRefund(no, rep)
 		return e.s.ApplyRefundNotification(e.ctx, no, rep, paysync.SourceCallback)
 	}},
 }

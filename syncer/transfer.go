@@ -35,7 +35,9 @@ func (s *Syncer) SyncTransfer(ctx context.Context, req TransferRequest) (Transfe
 
 // ApplyTransferNotification applies a transfer callback the host has
 // verified and parsed, through the same lock, table and commit as
-// SyncTransfer. Errors are those of SyncTransfer, and
+// SyncTransfer. A report that would deny a payout in success is first
+// confirmed by one query, when the channel can be asked
+// (docs/pay-sync.md#late-callbacks). Errors are those of SyncTransfer, and
 // paysync.ErrInvalidRequest for a state that is not a channel.TransferState.
 func (s *Syncer) ApplyTransferNotification(ctx context.Context, transferNo string, rep channel.TransferReport, src paysync.Source) (TransferOutcome, error) {
 	c := call{op: "syncer.ApplyTransferNotification"}

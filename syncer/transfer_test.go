@@ -28,6 +28,9 @@ var transferPaths = []transferPath{
 		return e.s.SyncTransfer(e.ctx, TransferRequest{TransferNo: no, ClientIP: "10.0.0.8"})
 	}},
 	{"callback", paysync.SourceCallback, func(e *env, no string, rep channel.TransferReport) (TransferOutcome, error) {
+		// The channel agrees with its callback, should the engine ask
+		// (TestLateCallbackDeniesNothing: one it does not agree with).
+		e.ch.SetTransfer(no, rep)
 		return e.s.ApplyTransferNotification(e.ctx, no, rep, paysync.SourceCallback)
 	}},
 }

@@ -46,7 +46,7 @@ func (j *journal[T, ID]) add(rows ...T) {
 		no := j.tradeNo(r)
 		j.at[j.id(r)] = len(j.rows)
 		j.byTrade[no] = append(j.byTrade[no], len(j.rows))
-		j.rows = append(j.rows, &r)
+		j.rows = append(j.rows, &r) // r is this iteration's own copy (go 1.22 loop variables)
 	}
 }
 

@@ -195,3 +195,65 @@ func (lc lateCase) checkRecord(t *testing.T, e *env, state string) {
 	assert.Equal(t, state, syncs[0].ChannelState)
 	assert.False(t, syncs[0].Adjusted)
 }
+
+// TestUnknownAnswerIsRecorded: an answer in a state outside the tables is
+// an unknown outcome for every kind — on a sync, and on the query that
+// confirms a late callback (which then stands) — and the SyncRecord keeps
+// the state and the raw answer the channel gave.
+func TestUnknownAnswerIsRecorded(t *testing.T) {
+	raw := []byte(`{"state":"WEIRD"}`)
+	check := func(t *testing.T, e *env, tt paysync.TradeType, no string, err error) {
+		require.ErrorIs(t, err, paysync.ErrChannelUnavailable)
+		syncs := e.syncs(tt, no)
+		require.Len(t, syncs, 1)
+		assert.Equal(t, "WEIRD", syncs[0].ChannelState)
+		assert.Equal(t, raw, syncs[0].Raw)
+		assert.Equal(t, string(paysync.CodeUnavailable), syncs[0].ErrorCode)
+		assert.Empty(t, e.adjusts(tt, no))
+	}
+	t.Run("pay", func(t *testing.T) {
+		e := newEnv(t)
+		e.pay("P1", paysync.PayProgress)
+		e.ch.SetPay("P1", channel.PayReport{State: "WEIRD", Raw: raw})
+		_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "P1"})
+		check(t, e, paysync.TradePay, "P1", err)
+		assert.Equal(t, paysync.PayProgress, e.order("P1").Status)
+	})
+	t.Run("refund", func(t *testing.T) {
+		e := newEnv(t)
+		e.paid("P1")
+		e.seedRefund("R1", "P1", paysync.RefundProgress, "4.00", e.clock.Now().Add(-time.Minute))
+		pay := e.order("P1")
+		e.ch.SetRefund("R1", channel.RefundReport{State: "WEIRD", Raw: raw})
+		_, err := e.s.SyncRefund(e.ctx, RefundRequest{RefundNo: "R1"})
+		check(t, e, paysync.TradeRefund, "R1", err)
+		assert.Equal(t, paysync.RefundProgress, e.getRefund("R1").Status)
+		assert.Equal(t, pay, e.order("P1"), "the pay order is not written")
+	})
+	t.Run("transfer", func(t *testing.T) {
+		e := newEnv(t)
+		e.newTransfer("T1", paysync.TransferProgress, e.clock.Now().Add(-time.Minute))
+		e.ch.SetTransfer("T1", channel.TransferReport{State: "WEIRD", Raw: raw})
+		_, err := e.s.SyncTransfer(e.ctx, TransferRequest{TransferNo: "T1"})
+		check(t, e, paysync.TradeTransfer, "T1", err)
+		assert.Equal(t, paysync.TransferProgress, e.getTransfer("T1").Status)
+	})
+	t.Run("confirming a late pay callback", func(t *testing.T) {
+		e := newEnv(t)
+		o := e.paid("P1")
+		e.ch.SetPay("P1", channel.PayReport{State: "WEIRD", Raw: raw})
+		out, err := e.s.ApplyPayNotification(e.ctx, "P1", channeltest.Report(o, channel.PayClosed), "")
+		require.NoError(t, err)
+		assert.Equal(t, channel.PayClosed, out.ChannelState, "the callback stands")
+		assert.Equal(t, []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, out.Anomalies)
+	})
+	t.Run("confirming a late transfer callback", func(t *testing.T) {
+		e := newEnv(t)
+		tr := e.newTransfer("T1", paysync.TransferSuccess, e.clock.Now().Add(-time.Minute))
+		e.ch.SetTransfer("T1", channel.TransferReport{State: "WEIRD", Raw: raw})
+		out, err := e.s.ApplyTransferNotification(e.ctx, "T1", channeltest.TransferAnswer(tr, channel.TransferFailed), "")
+		require.NoError(t, err)
+		assert.Equal(t, channel.TransferFailed, out.ChannelState, "the callback stands")
+		assert.Equal(t, []paysync.AnomalyCode{paysync.AnomalyTransferNotAtChannel}, out.Anomalies)
+	})
+}

@@ -106,17 +106,20 @@ func (s *Syncer) syncPay(ctx context.Context, c call, o paysync.PayOrder, given 
 	var a payAnswer
 	if given != nil {
 		a.rep = *given
+		// A late callback must not deny what the order became since: no
+		// sweep clears an alarm on a paid order. The channel is asked once,
+		// and its answer, when it gives one, decides instead; otherwise the
+		// callback stands (docs/pay-sync.md#late-callbacks).
 		if slices.ContainsFunc(decidePay(&o, &a, s.clock()).anomalies, isPayDenial) {
-			s.confirmPayCallback(ctx, ch, o, &a)
+			if rep, err := s.queryPay(ctx, ch, o); err == nil {
+				a.rep = rep
+			}
 		}
 	} else if a.rep, err = s.queryPay(ctx, ch, o); err != nil {
 		if noAnswer(ctx) { // no answer in hand: nothing is written
 			return PayOutcome{OrderStatus: o.Status}, paysync.E(c.op, paysync.ErrCanceled, errors.Join(ctx.Err(), err))
 		}
 		return s.payFailed(ctx, &c, o, &a, err)
-	}
-	if !a.rep.State.Valid() {
-		return s.payFailed(ctx, &c, o, &a, errors.New("channel answered unknown state "+string(a.rep.State)))
 	}
 
 	c.answered(s)
@@ -159,19 +162,6 @@ func isPayDenial(code paysync.AnomalyCode) bool {
 	return code == paysync.AnomalyPaidNotPaidAtChannel || code == paysync.AnomalyRefundStatusConflict
 }
 
-// confirmPayCallback asks the channel about o once, for a callback whose
-// report would deny what o is: channels send callbacks late and out of
-// order, and a stale one must not raise a false alarm on a paid order, which
-// no sweep would ever clear. The channel's answer, when it gives a valid
-// one, replaces the callback's report in a; otherwise the report stands and
-// the denial is raised (docs/pay-sync.md#callbacks).
-func (s *Syncer) confirmPayCallback(ctx context.Context, ch channel.Channel, o paysync.PayOrder, a *payAnswer) {
-	rep, err := s.queryPay(ctx, ch, o)
-	if err == nil && rep.State.Valid() {
-		a.rep = rep
-	}
-}
-
 // rereadPay reads o again; on an error it returns o as it was.
 func (s *Syncer) rereadPay(ctx context.Context, op string, o paysync.PayOrder) (paysync.PayOrder, error) {
 	fresh, err := s.store.GetPayOrder(ctx, o.OrderNo)
@@ -205,19 +195,23 @@ func (s *Syncer) closeAtChannel(ctx context.Context, ch channel.Channel, o paysy
 		if qerr != nil {
 			return qerr
 		}
-		if !rep.State.Valid() {
-			return errors.New("channel answered unknown state " + string(rep.State))
-		}
 		a.rep = rep
 		return nil
 	}
 	return err
 }
 
-// queryPay asks the channel within this Syncer's rate limit for it.
+// queryPay asks the channel within this Syncer's rate limit for it. An
+// answer in a state the engine does not know is an error (the outcome is
+// unknown), returned with the report so that its record keeps what the
+// channel said.
 func (s *Syncer) queryPay(ctx context.Context, ch channel.Channel, o paysync.PayOrder) (channel.PayReport, error) {
 	if err := s.limits.wait(ctx, o.Channel); err != nil {
 		return channel.PayReport{}, err
 	}
-	return ch.QueryPay(ctx, o)
+	rep, err := ch.QueryPay(ctx, o)
+	if err == nil && !rep.State.Valid() {
+		err = errors.New("channel answered unknown state " + string(rep.State))
+	}
+	return rep, err
 }

@@ -135,31 +135,20 @@ func (k *payoutKind[O]) sync(ctx context.Context, s *Syncer, c call, o O, given 
 	var rep payoutReport
 	if given != nil {
 		rep = *given
-		if validPayoutState(rep.State) && k.can(ch) &&
-			slices.Contains(decidePayout(&k.rules, k.read(&o).view(), &rep, s.cfg.NotFoundAfter, s.clock()).anomalies, k.rules.notAtChannel) {
-			// A late callback must not deny what the order became since (no
-			// sweep would clear a false alarm on a success): the channel is
-			// asked once, and its answer, when valid, decides instead.
-			if s.limits.wait(ctx, p.channel) == nil {
-				if q, err := k.query(ctx, ch, o); err == nil && validPayoutState(q.State) {
-					rep = q
-				}
+		// A late callback must not deny what the order became since: no
+		// sweep clears an alarm on a success. The channel is asked once,
+		// when it can be, and its answer decides instead; otherwise the
+		// callback stands (docs/pay-sync.md#late-callbacks).
+		if k.can(ch) && slices.Contains(decidePayout(&k.rules, k.read(&o).view(), &rep, s.cfg.NotFoundAfter, s.clock()).anomalies, k.rules.notAtChannel) {
+			if q, err := k.ask(ctx, s, ch, o); err == nil {
+				rep = q
 			}
 		}
-	} else {
-		err = s.limits.wait(ctx, p.channel)
-		if err == nil {
-			rep, err = k.query(ctx, ch, o)
+	} else if rep, err = k.ask(ctx, s, ch, o); err != nil {
+		if noAnswer(ctx) {
+			return out, paysync.E(c.op, paysync.ErrCanceled, errors.Join(ctx.Err(), err))
 		}
-		if err != nil {
-			if noAnswer(ctx) {
-				return out, paysync.E(c.op, paysync.ErrCanceled, errors.Join(ctx.Err(), err))
-			}
-			return k.failed(ctx, s, &c, o, &rep, err)
-		}
-	}
-	if !validPayoutState(rep.State) {
-		return k.failed(ctx, s, &c, o, &rep, errors.New("channel answered unknown state "+rep.State))
+		return k.failed(ctx, s, &c, o, &rep, err)
 	}
 	c.answered(s)
 
@@ -203,6 +192,20 @@ func (k *payoutKind[O]) sync(ctx context.Context, s *Syncer, c call, o O, given 
 		}
 	}
 	return k.failed(ctx, s, &c, o, &rep, paysync.E(c.op, paysync.ErrVersionConflict, nil))
+}
+
+// ask asks ch about o within s's rate limit for the channel. An answer in a
+// state the table does not know is an error (the outcome is unknown),
+// returned with the report so that its record keeps what the channel said.
+func (k *payoutKind[O]) ask(ctx context.Context, s *Syncer, ch channel.Channel, o O) (payoutReport, error) {
+	if err := s.limits.wait(ctx, k.read(&o).channel); err != nil {
+		return payoutReport{}, err
+	}
+	rep, err := k.query(ctx, ch, o)
+	if err == nil && !validPayoutState(rep.State) {
+		err = errors.New("channel answered unknown state " + rep.State)
+	}
+	return rep, err
 }
 
 func validPayoutState(st string) bool {

@@ -321,10 +321,7 @@ func payoutTarget[O any](ctx context.Context, s *Syncer, c *call, k *payoutKind[
 			if !k.can(ch) {
 				return ChannelView{}
 			}
-			if err := s.limits.wait(ctx, p.channel); err != nil {
-				return ChannelView{Asked: true, Error: err.Error()}
-			}
-			rep, err := k.query(ctx, ch, before)
+			rep, err := k.ask(ctx, s, ch, before)
 			if err != nil {
 				return ChannelView{Asked: true, Error: err.Error()}
 			}

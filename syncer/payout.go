@@ -378,10 +378,6 @@ func utcMicro(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond)
 // failed records a sync whose outcome is unknown, as payFailed does.
 func (k *payoutKind[O]) failed(ctx context.Context, s *Syncer, c *call, o O, rep *payoutReport, cause error) (payoutOutcome, error) {
 	p := k.read(&o)
-	var pay paysync.PayOrder // for an exhausted refund's payload; read without its lock, nothing of it is written
-	if k.onPay != nil {
-		pay, _ = s.store.GetPayOrder(storeCtx(ctx), k.onPay(o))
-	}
 	rec := s.failure(ctx, c, p.trade, cause)
 	rec.ChannelState, rec.Raw = rep.State, rep.Raw
 	out := payoutOutcome{status: p.status, channelState: rep.State, recordID: rec.ID}
@@ -395,6 +391,12 @@ func (k *payoutKind[O]) failed(ctx context.Context, s *Syncer, c *call, o O, rep
 		k.write(&n, next)
 		e := repository.Entries{Sync: rec}
 		if exhausted {
+			var pay paysync.PayOrder // a refund's payload carries its pay order's refund fields
+			if k.onPay != nil {
+				// Read without its lock: nothing of it is written. Only the
+				// last attempt of a schedule needs it, not every failure.
+				pay, _ = s.store.GetPayOrder(wctx, k.onPay(o))
+			}
 			ev, err := s.event(c, paysync.EventSyncExhausted, p.trade, k.payload(n, pay, eventNote{}))
 			if err != nil {
 				return false, err

@@ -311,10 +311,8 @@ func (k *payoutKind[O]) commitSync(ctx context.Context, s *Syncer, c *call, o O,
 	}
 	for _, x := range opened {
 		var err error
-		if x.tt == paysync.TradePay {
-			pp := paysync.NewPayPayload(pay)
-			pp.Anomaly = x.code
-			err = addEvent(paysync.EventPayAnomaly, payTrade(&pay), pp)
+		if x.tt == paysync.TradePay { // over_refunded, on the refund's pay order
+			err = s.addPayEvent(c, &e, paysync.EventPayAnomaly, pay, x.code)
 		} else {
 			err = addEvent(anomalyEvent(x.tt), t, k.payload(next, pay, eventNote{anomaly: x.code}))
 		}

@@ -16,7 +16,6 @@ type allocDecision struct {
 	learned   bool                         // an OutDetailID was learned
 	status    paysync.AllocationStatus
 	result    paysync.AllocationResult
-	event     paysync.EventType // the status event, when status moves
 	anomalies []paysync.AnomalyCode
 }
 
@@ -157,9 +156,18 @@ func (d *allocDecision) aggregate(ctx context.Context) error {
 		return err
 	}
 	d.status, d.result = to, result
-	d.event = paysync.EventAllocationEnd
-	if to == paysync.AllocProcessing {
-		d.event = paysync.EventAllocationProcess
-	}
 	return nil
+}
+
+// allocEventFor is the status event of an allocation order's move to to,
+// made by a sync or by a person. It reports false for the host's own
+// statuses (finish, finish_failed), which the outbox does not announce.
+func allocEventFor(to paysync.AllocationStatus) (paysync.EventType, bool) {
+	switch to {
+	case paysync.AllocEnd:
+		return paysync.EventAllocationEnd, true
+	case paysync.AllocProcessing:
+		return paysync.EventAllocationProcess, true
+	}
+	return "", false
 }

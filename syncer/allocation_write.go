@@ -53,8 +53,8 @@ func (s *Syncer) writeAllocation(ctx context.Context, c *call, o paysync.Allocat
 			return fail(err)
 		}
 	}
-	if d.status != o.Status {
-		if err := s.addAllocEvent(c, &e, d.event, next, "", ""); err != nil {
+	if et, ok := allocEventFor(d.status); ok && d.status != o.Status {
+		if err := s.addAllocEvent(c, &e, et, next, "", ""); err != nil {
 			return fail(err)
 		}
 	}

@@ -22,7 +22,6 @@ type payAnswer struct {
 type payDecision struct {
 	to        paysync.PayStatus // == the order's status when nothing moves
 	way       paysync.AdjustWay
-	event     paysync.EventType
 	refund    paysync.PayRefundStatus // RefundStatus after the change
 	booked    bool                    // the channel's refunded amount is booked (footnote 3)
 	fill      bool                    // copy OutOrderNo / PaidAt from the report where missing
@@ -60,42 +59,42 @@ func decidePay(o *paysync.PayOrder, a *payAnswer, now time.Time) payDecision {
 	case paysync.PayWait, paysync.PayProgress:
 		switch c {
 		case channel.PaySuccess:
-			d.paid(o, rep, paysync.EventPaySuccess)
+			d.paid(o, rep)
 		case channel.PayRefunded:
 			d.refunded(o, rep)
 		case channel.PayProgress, channel.PayNotFoundUnknown:
 			if o.Expired(now) {
 				if a.closed {
-					d.move(paysync.PayClose, paysync.WayPayCloseGateway, paysync.EventPayClosed)
+					d.move(paysync.PayClose, paysync.WayPayCloseGateway)
 					return d
 				}
 				d.askClose(a)
 			}
 			if c == channel.PayProgress && o.Status == paysync.PayWait {
-				d.move(paysync.PayProgress, paysync.WayPayProgress, paysync.EventPayProgress)
+				d.move(paysync.PayProgress, paysync.WayPayProgress)
 			}
 		case channel.PayClosed, channel.PayNotFound:
-			d.move(paysync.PayClose, paysync.WayPayCloseLocal, paysync.EventPayClosed)
+			d.move(paysync.PayClose, paysync.WayPayCloseLocal)
 		case channel.PayCancelled:
-			d.move(paysync.PayCancel, paysync.WayPayCancel, paysync.EventPayCancelled)
+			d.move(paysync.PayCancel, paysync.WayPayCancel)
 		case channel.PayFailed:
-			d.move(paysync.PayFail, paysync.WayPayFail, paysync.EventPayFailed)
+			d.move(paysync.PayFail, paysync.WayPayFail)
 		}
 	case paysync.PayFail:
 		switch c {
 		case channel.PaySuccess:
-			d.paid(o, rep, paysync.EventPaySuccess)
+			d.paid(o, rep)
 		case channel.PayRefunded:
 			d.refunded(o, rep)
 		case channel.PayClosed, channel.PayNotFound:
-			d.move(paysync.PayClose, paysync.WayPayCloseLocal, paysync.EventPayClosed)
+			d.move(paysync.PayClose, paysync.WayPayCloseLocal)
 		case channel.PayCancelled:
-			d.move(paysync.PayCancel, paysync.WayPayCancel, paysync.EventPayCancelled)
+			d.move(paysync.PayCancel, paysync.WayPayCancel)
 		}
 	case paysync.PayClose, paysync.PayCancel:
 		switch c {
 		case channel.PaySuccess:
-			d.paid(o, rep, paysync.EventPayPaidAfterClose)
+			d.paid(o, rep)
 		case channel.PayProgress:
 			// Closed here, open there: close it there again; the order stays.
 			if !a.closed {
@@ -117,8 +116,10 @@ func decidePay(o *paysync.PayOrder, a *payAnswer, now time.Time) payDecision {
 	return d
 }
 
-func (d *payDecision) move(to paysync.PayStatus, way paysync.AdjustWay, ev paysync.EventType) {
-	d.to, d.way, d.event = to, way, ev
+// move moves the order to to by way; its status event follows from the
+// move (payEventFor).
+func (d *payDecision) move(to paysync.PayStatus, way paysync.AdjustWay) {
+	d.to, d.way = to, way
 }
 
 // askClose asks for the trade to be closed at the channel, unless that was
@@ -134,7 +135,7 @@ func (d *payDecision) askClose(a *payAnswer) {
 
 // paid moves the order to success when the money is the order's money
 // (footnote 1): otherwise a person decides.
-func (d *payDecision) paid(o *paysync.PayOrder, rep *channel.PayReport, ev paysync.EventType) bool {
+func (d *payDecision) paid(o *paysync.PayOrder, rep *channel.PayReport) bool {
 	if !rep.Amount.IsZero() && !rep.Amount.Equal(o.Amount) {
 		d.anomalies = append(d.anomalies, paysync.AnomalyAmountMismatch)
 	}
@@ -144,7 +145,7 @@ func (d *payDecision) paid(o *paysync.PayOrder, rep *channel.PayReport, ev paysy
 	if len(d.anomalies) > 0 {
 		return false
 	}
-	d.move(paysync.PaySuccess, paysync.WayPaySuccess, ev)
+	d.move(paysync.PaySuccess, paysync.WayPaySuccess)
 	d.fill = true
 	return true
 }
@@ -154,7 +155,7 @@ func (d *payDecision) paid(o *paysync.PayOrder, rep *channel.PayReport, ev paysy
 // channel reports and its refunded amount booked, and a person is told:
 // refund orders may or may not exist elsewhere for that money.
 func (d *payDecision) refunded(o *paysync.PayOrder, rep *channel.PayReport) {
-	if !d.paid(o, rep, paysync.EventPaySuccess) {
+	if !d.paid(o, rep) {
 		return
 	}
 	d.refund = paysync.PayRefundPartial

@@ -29,7 +29,7 @@ func (s *Syncer) writePay(ctx context.Context, c *call, o paysync.PayOrder, a *p
 		adj := s.adjust(c, t, d.way, string(o.Status), string(next.Status))
 		rec.Adjusted, rec.AdjustNo = true, adj.AdjustNo
 		e.Adjusts = []paysync.AdjustRecord{adj}
-		if err := s.addPayEvent(c, &e, d.event, next, ""); err != nil {
+		if err := s.addPayEvent(c, &e, payEventFor(o.Status, next.Status), next, ""); err != nil {
 			return PayOutcome{OrderStatus: o.Status, ChannelState: a.rep.State}, err
 		}
 	}
@@ -112,6 +112,25 @@ func (s *Syncer) addPayEvent(c *call, e *repository.Entries, et paysync.EventTyp
 	}
 	e.Events = append(e.Events, ev)
 	return nil
+}
+
+// payEventFor is the status event of a pay order's move from → to, made by
+// a sync or by a person: the event follows from the move.
+func payEventFor(from, to paysync.PayStatus) paysync.EventType {
+	switch to {
+	case paysync.PaySuccess:
+		if from == paysync.PayClose || from == paysync.PayCancel {
+			return paysync.EventPayPaidAfterClose
+		}
+		return paysync.EventPaySuccess
+	case paysync.PayClose:
+		return paysync.EventPayClosed
+	case paysync.PayCancel:
+		return paysync.EventPayCancelled
+	case paysync.PayFail:
+		return paysync.EventPayFailed
+	}
+	return paysync.EventPayProgress
 }
 
 // seenOn returns codes as sightings of order t.

@@ -305,7 +305,8 @@ func (k *payoutKind[O]) commitSync(ctx context.Context, s *Syncer, c *call, o O,
 	}
 	k.write(&next, p)
 	if rec.Adjusted {
-		if err := addEvent(d.event, t, k.payload(next, pay, eventNote{})); err != nil {
+		et, _ := k.rules.event(before.status, p.status)
+		if err := addEvent(et, t, k.payload(next, pay, eventNote{})); err != nil {
 			return failed, err
 		}
 	}

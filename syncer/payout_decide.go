@@ -58,7 +58,6 @@ type payoutRules struct {
 // payoutDecision is what one sync does to a refund or a transfer.
 type payoutDecision struct {
 	to        string // == the order's status when nothing moves
-	event     paysync.EventType
 	way       paysync.AdjustWay
 	watch     bool // closed because the channel does not know it: keep asking
 	fill      bool // success stays success: copy OutNo / FinishedAt where missing
@@ -83,7 +82,7 @@ func decidePayout(r *payoutRules, o payoutView, a *payoutReport, notFoundAfter t
 	case pProgress:
 		switch a.State {
 		case cSuccess:
-			d.succeed(r, o, a, r.events[pSuccess])
+			d.succeed(r, o, a)
 		case cClosed:
 			d.move(r, pClose)
 		case cFailed:
@@ -102,7 +101,7 @@ func decidePayout(r *payoutRules, o payoutView, a *payoutReport, notFoundAfter t
 	case pFail:
 		switch a.State {
 		case cSuccess:
-			d.succeed(r, o, a, r.events[pSuccess])
+			d.succeed(r, o, a)
 		case cProgress:
 			d.move(r, pProgress)
 		case cClosed:
@@ -111,7 +110,7 @@ func decidePayout(r *payoutRules, o payoutView, a *payoutReport, notFoundAfter t
 	case pClose:
 		switch a.State {
 		case cSuccess:
-			d.succeed(r, o, a, r.afterClose)
+			d.succeed(r, o, a)
 		case cProgress:
 			d.move(r, pProgress)
 		}
@@ -135,12 +134,23 @@ type payoutView struct {
 }
 
 func (d *payoutDecision) move(r *payoutRules, to string) {
-	d.to, d.way, d.event = to, r.ways[to], r.events[to]
+	d.to, d.way = to, r.ways[to]
+}
+
+// event is the status event of a move from → to, made by a sync or by a
+// person: the event follows from the move. It reports false for a status
+// the kind has no event for.
+func (r *payoutRules) event(from, to string) (paysync.EventType, bool) {
+	if to == pSuccess && from == pClose {
+		return r.afterClose, true
+	}
+	et, ok := r.events[to]
+	return et, ok
 }
 
 // succeed moves to success when the money is the order's money (footnote
 // 1): otherwise a person decides.
-func (d *payoutDecision) succeed(r *payoutRules, o payoutView, a *payoutReport, ev paysync.EventType) {
+func (d *payoutDecision) succeed(r *payoutRules, o payoutView, a *payoutReport) {
 	if !a.Amount.IsZero() && !a.Amount.Equal(o.amount) {
 		d.anomalies = append(d.anomalies, paysync.AnomalyAmountMismatch)
 	}
@@ -151,5 +161,4 @@ func (d *payoutDecision) succeed(r *payoutRules, o payoutView, a *payoutReport, 
 		return
 	}
 	d.move(r, pSuccess)
-	d.event = ev
 }

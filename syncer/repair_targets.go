@@ -168,24 +168,6 @@ func (s *Syncer) payTarget(ctx context.Context, c *call, no string) (*repairTarg
 	return r, release, nil
 }
 
-// payEventFor is the status event of a pay order's move from → to.
-func payEventFor(from, to paysync.PayStatus) paysync.EventType {
-	switch to {
-	case paysync.PaySuccess:
-		if from == paysync.PayClose || from == paysync.PayCancel {
-			return paysync.EventPayPaidAfterClose
-		}
-		return paysync.EventPaySuccess
-	case paysync.PayClose:
-		return paysync.EventPayClosed
-	case paysync.PayCancel:
-		return paysync.EventPayCancelled
-	case paysync.PayFail:
-		return paysync.EventPayFailed
-	}
-	return paysync.EventPayProgress
-}
-
 func (s *Syncer) allocTarget(ctx context.Context, c *call, no string) (*repairTarget, func(), error) {
 	release, err := s.locked(ctx, c, s.allocLocks, no)
 	if err != nil {
@@ -213,13 +195,7 @@ func (s *Syncer) allocTarget(ctx context.Context, c *call, no string) (*repairTa
 			o.UpdatedAt = now
 		},
 		event: func(_, to string) (paysync.EventType, bool) {
-			switch paysync.AllocationStatus(to) {
-			case paysync.AllocEnd:
-				return paysync.EventAllocationEnd, true
-			case paysync.AllocProcessing:
-				return paysync.EventAllocationProcess, true
-			}
-			return "", false // the outbox has no event for the host's own statuses
+			return allocEventFor(paysync.AllocationStatus(to))
 		},
 		payload: func(code paysync.AnomalyCode, operator, reason string) any {
 			p := paysync.NewAllocationPayload(o, "")
@@ -303,13 +279,7 @@ func payoutTarget[O any](ctx context.Context, s *Syncer, c *call, k *payoutKind[
 			}
 			k.write(&o, q)
 		},
-		event: func(from, to string) (paysync.EventType, bool) {
-			if to == pSuccess && from == pClose {
-				return k.rules.afterClose, true
-			}
-			et, ok := k.rules.events[to]
-			return et, ok
-		},
+		event: k.rules.event,
 		payload: func(code paysync.AnomalyCode, operator, reason string) any {
 			return k.payload(o, pay, eventNote{anomaly: code, operator: operator, reason: reason})
 		},

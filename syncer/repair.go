@@ -46,9 +46,11 @@ type RepairPreview struct {
 	// move; nil otherwise.
 	Pay *PayRefundMove
 	// Channel is the channel's answer about the order now, when it could be
-	// asked (a preview asks; nothing is written for it).
+	// asked: a preview asks (nothing is written for it); a confirmation
+	// does not, and leaves it zero.
 	Channel ChannelView
-	// Warnings say what a person should weigh before confirming.
+	// Warnings say what a person should weigh before confirming: a
+	// preview's; a confirmation's hold only over_refunded.
 	Warnings []string
 	// Applied is false for a DryRun, true once the repair is committed.
 	Applied bool
@@ -130,7 +132,13 @@ func (s *Syncer) repair(ctx context.Context, c *call, r *repairTarget, req Repai
 		}
 	}
 	c.answered(s)
-	p.Channel = r.ask(ctx)
+	if req.DryRun {
+		// The person weighs the channel's answer in the preview; the
+		// confirmation does not ask again, which would hold the order's
+		// locks (a refund's pay order's too) over a network call whose
+		// answer changes nothing.
+		p.Channel = r.ask(ctx)
+	}
 	var e repository.Entries
 	var payChange *repository.PayRefundChange
 	if req.To != "" {
@@ -143,7 +151,9 @@ func (s *Syncer) repair(ctx context.Context, c *call, r *repairTarget, req Repai
 		if err := r.refuse(ctx, req.To); err != nil {
 			return p, err
 		}
-		p.Warnings = append(p.Warnings, r.warn(p.Channel, req.To)...)
+		if req.DryRun {
+			p.Warnings = append(p.Warnings, r.warn(p.Channel, req.To)...)
+		}
 		r.apply(req.To, c.now)
 		p.After = req.To
 		adj := s.adjust(c, r.t, paysync.WayManual, p.Before, p.After)

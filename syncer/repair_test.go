@@ -377,10 +377,13 @@ func TestRepairRefundMovesThePayOrder(t *testing.T) {
 	assert.True(t, p.Pay.RefundedAfter.IsZero())
 	assert.Equal(t, paysync.PayRefundNone, p.Pay.StatusAfter)
 	assert.Equal(t, "not_found", p.Channel.State)
+	assert.Equal(t, 1, e.ch.RefundQueries("R1"), "the preview asks the channel")
 
 	req.DryRun = false
-	_, err = e.s.Repair(e.ctx, req)
+	p, err = e.s.Repair(e.ctx, req)
 	require.NoError(t, err)
+	assert.Equal(t, 1, e.ch.RefundQueries("R1"), "the confirmation does not ask again")
+	assert.False(t, p.Channel.Asked)
 	got := e.order(r.OrderNo)
 	assert.True(t, got.RefundedAmount.IsZero())
 	assert.Equal(t, paysync.PayRefundNone, got.RefundStatus)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/paysync/paysync"
@@ -119,8 +120,8 @@ func (s *Syncer) Repair(ctx context.Context, req RepairRequest) (RepairPreview, 
 func (s *Syncer) repair(ctx context.Context, c *call, r *repairTarget, req RepairRequest) (RepairPreview, error) {
 	p := RepairPreview{Kind: req.Kind, TradeNo: req.TradeNo, Version: r.version, Before: r.status, After: r.status}
 	if !req.DryRun && r.version != req.ExpectVersion {
-		return p, paysync.Ef(c.op, paysync.ErrVersionConflict, "the order is at version "+itoa(r.version)+
-			", the repair was previewed at "+itoa(req.ExpectVersion), nil)
+		return p, paysync.Ef(c.op, paysync.ErrVersionConflict, "the order is at version "+strconv.FormatInt(r.version, 10)+
+			", the repair was previewed at "+strconv.FormatInt(req.ExpectVersion, 10), nil)
 	}
 	anomalies, err := s.store.OrderAnomalies(ctx, r.t.tt, r.t.no)
 	if err != nil {
@@ -227,8 +228,6 @@ func (s *Syncer) repair(ctx context.Context, c *call, r *repairTarget, req Repai
 	p.Applied = true
 	return p, nil
 }
-
-func itoa(v int64) string { return decimal.NewFromInt(v).String() }
 
 // repairTarget is one order as a repair sees it, whatever its kind.
 type repairTarget struct {

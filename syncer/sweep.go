@@ -44,7 +44,7 @@ const releaseTimeout = 5 * time.Second
 
 // sweepJob is one claimed order: its number and its sync.
 type sweepJob struct {
-	kind int // index into the pass's kinds
+	kind int // index into the pass's kinds; set by the pass
 	no   string
 	sync func(ctx context.Context) (sweepResult, error)
 }
@@ -64,7 +64,7 @@ func (s *Syncer) sweepKinds() []sweepKind {
 	return []sweepKind{
 		{claim: func(ctx context.Context, cl repository.Claim) ([]sweepJob, error) {
 			os, err := s.store.ClaimPayOrders(ctx, cl)
-			return jobs(0, os, func(o paysync.PayOrder) string { return o.OrderNo },
+			return jobs(os, func(o paysync.PayOrder) string { return o.OrderNo },
 				func(ctx context.Context, o paysync.PayOrder) (sweepResult, error) {
 					out, err := s.syncPay(ctx, c, o, nil)
 					return sweepResult{out.Adjusted, len(out.Anomalies) > 0, out.Exhausted}, err
@@ -72,7 +72,7 @@ func (s *Syncer) sweepKinds() []sweepKind {
 		}, release: s.store.ReleasePayOrders},
 		{claim: func(ctx context.Context, cl repository.Claim) ([]sweepJob, error) {
 			os, err := s.store.ClaimAllocationOrders(ctx, cl)
-			return jobs(1, os, func(o paysync.AllocationOrder) string { return o.AllocationNo },
+			return jobs(os, func(o paysync.AllocationOrder) string { return o.AllocationNo },
 				func(ctx context.Context, o paysync.AllocationOrder) (sweepResult, error) {
 					out, err := s.syncAllocation(ctx, c, o)
 					return sweepResult{out.Adjusted, len(out.Anomalies) > 0, out.Exhausted}, err
@@ -80,7 +80,7 @@ func (s *Syncer) sweepKinds() []sweepKind {
 		}, release: s.store.ReleaseAllocationOrders},
 		{claim: func(ctx context.Context, cl repository.Claim) ([]sweepJob, error) {
 			os, err := s.store.ClaimRefundOrders(ctx, cl)
-			return jobs(2, os, func(o paysync.RefundOrder) string { return o.RefundNo },
+			return jobs(os, func(o paysync.RefundOrder) string { return o.RefundNo },
 				func(ctx context.Context, o paysync.RefundOrder) (sweepResult, error) {
 					out, err := s.refunds.sync(ctx, s, c, o, nil)
 					return sweepResult{out.adjusted, len(out.anomalies) > 0, out.exhausted}, err
@@ -88,7 +88,7 @@ func (s *Syncer) sweepKinds() []sweepKind {
 		}, release: s.store.ReleaseRefundOrders},
 		{claim: func(ctx context.Context, cl repository.Claim) ([]sweepJob, error) {
 			os, err := s.store.ClaimTransferOrders(ctx, cl)
-			return jobs(3, os, func(o paysync.TransferOrder) string { return o.TransferNo },
+			return jobs(os, func(o paysync.TransferOrder) string { return o.TransferNo },
 				func(ctx context.Context, o paysync.TransferOrder) (sweepResult, error) {
 					out, err := s.transfers.sync(ctx, s, c, o, nil)
 					return sweepResult{out.adjusted, len(out.anomalies) > 0, out.exhausted}, err
@@ -97,11 +97,11 @@ func (s *Syncer) sweepKinds() []sweepKind {
 	}
 }
 
-// jobs turns claimed orders of kind k into jobs.
-func jobs[O any](k int, os []O, no func(O) string, sync func(context.Context, O) (sweepResult, error)) []sweepJob {
+// jobs turns claimed orders into jobs.
+func jobs[O any](os []O, no func(O) string, sync func(context.Context, O) (sweepResult, error)) []sweepJob {
 	out := make([]sweepJob, len(os))
 	for i, o := range os {
-		out[i] = sweepJob{kind: k, no: no(o), sync: func(ctx context.Context) (sweepResult, error) { return sync(ctx, o) }}
+		out[i] = sweepJob{no: no(o), sync: func(ctx context.Context) (sweepResult, error) { return sync(ctx, o) }}
 	}
 	return out
 }
@@ -207,7 +207,8 @@ func (p *pass) claimAll(ctx context.Context, c repository.Claim, jobs chan<- swe
 		if err := p.releaseDone(ctx); err != nil {
 			return ignoreCancel(ctx, err)
 		}
-		batch, err := p.kinds[k].claim(ctx, c)
+		kind := k
+		batch, err := p.kinds[kind].claim(ctx, c)
 		if err != nil {
 			return ignoreCancel(ctx, err)
 		}
@@ -216,6 +217,7 @@ func (p *pass) claimAll(ctx context.Context, c repository.Claim, jobs chan<- swe
 		}
 		p.claimed(len(batch))
 		for i, j := range batch {
+			j.kind = kind
 			select {
 			case jobs <- j:
 			case <-ctx.Done():

@@ -43,17 +43,24 @@ func refundNotice(refundNo, tradeStatus, refundFee string) map[string]string {
 func TestParsePayNotification(t *testing.T) {
 	emu := newEmulator(t)
 	c := emu.channel(t)
+	// A paid trade closes once all of it is refunded: its notice still
+	// carries gmt_payment, which stands for send_pay_date as in a query.
+	closedPaid := payNotice("1001", "TRADE_CLOSED")
+	closedPaid["gmt_payment"] = "2024-01-01 10:34:56"
 	for _, tc := range []struct {
-		status string
-		want   channel.PayState
+		name     string
+		form     map[string]string
+		want     channel.PayState
+		refunded string
 	}{
-		{"TRADE_SUCCESS", channel.PaySuccess},
-		{"TRADE_FINISHED", channel.PaySuccess},
-		{"WAIT_BUYER_PAY", channel.PayProgress},
-		{"TRADE_CLOSED", channel.PayClosed},
+		{"TRADE_SUCCESS", payNotice("1001", "TRADE_SUCCESS"), channel.PaySuccess, "0"},
+		{"TRADE_FINISHED", payNotice("1001", "TRADE_FINISHED"), channel.PaySuccess, "0"},
+		{"WAIT_BUYER_PAY", payNotice("1001", "WAIT_BUYER_PAY"), channel.PayProgress, "0"},
+		{"TRADE_CLOSED without gmt_payment", payNotice("1001", "TRADE_CLOSED"), channel.PayClosed, "0"},
+		{"TRADE_CLOSED with gmt_payment", closedPaid, channel.PayRefunded, "88.88"},
 	} {
-		t.Run(tc.status, func(t *testing.T) {
-			n, err := c.ParseNotification(context.Background(), notification(testKeys().alipay, payNotice("1001", tc.status)))
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := c.ParseNotification(context.Background(), notification(testKeys().alipay, tc.form))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,13 +69,17 @@ func TestParsePayNotification(t *testing.T) {
 			}
 			p := n.Pay
 			if p.State != tc.want || p.OrderNo != "1001" || p.OutOrderNo != "202401012200140000000001001" ||
-				!p.Amount.Equal(decimal.RequireFromString("88.88")) {
+				!p.Amount.Equal(decimal.RequireFromString("88.88")) || !p.RefundedAmount.Equal(decimal.RequireFromString(tc.refunded)) {
 				t.Errorf("report = %+v", p)
 			}
-			if tc.want == channel.PaySuccess && !p.PaidAt.Equal(time.Date(2024, 1, 1, 2, 34, 56, 0, time.UTC)) {
-				t.Errorf("PaidAt = %v", p.PaidAt)
+			wantPaid := time.Time{}
+			if tc.form["gmt_payment"] != "" {
+				wantPaid = time.Date(2024, 1, 1, 2, 34, 56, 0, time.UTC)
 			}
-			if v, err := url.ParseQuery(string(p.Raw)); err != nil || v.Get("trade_status") != tc.status {
+			if !p.PaidAt.Equal(wantPaid) {
+				t.Errorf("PaidAt = %v, want %v", p.PaidAt, wantPaid)
+			}
+			if v, err := url.ParseQuery(string(p.Raw)); err != nil || v.Get("trade_status") != tc.form["trade_status"] {
 				t.Errorf("Raw must be the form received: %s", p.Raw)
 			}
 		})
@@ -151,6 +162,11 @@ func TestParseNotificationRefuses(t *testing.T) {
 		{"unknown refund_status", func() *http.Request {
 			f := refundNotice("R3001", "TRADE_SUCCESS", "10.00")
 			f["refund_status"] = "REFUND_FAIL"
+			return sign(f)
+		}},
+		{"refund notice without gmt_refund or refund_status", func() *http.Request {
+			f := refundNotice("R3001", "TRADE_SUCCESS", "10.00")
+			delete(f, "gmt_refund")
 			return sign(f)
 		}},
 		{"bad gmt_refund", func() *http.Request {

@@ -16,16 +16,6 @@ type allocTruth struct {
 	found  bool
 }
 
-// alloc returns allocationNo's script, creating it. c.mu must be held.
-func (c *Channel) alloc(allocationNo string) *script[allocTruth] {
-	s, ok := c.allocs[allocationNo]
-	if !ok {
-		s = &script[allocTruth]{}
-		c.allocs[allocationNo] = s
-	}
-	return s
-}
-
 // QueryAllocation answers the report scripted for order.AllocationNo, with a
 // Receivers slice of the caller's own. Unscripted allocations, and those
 // scripted by SetAllocationNotFound, answer an error wrapping
@@ -37,21 +27,11 @@ func (c *Channel) alloc(allocationNo string) *script[allocTruth] {
 func (c *Channel) QueryAllocation(ctx context.Context, order paysync.AllocationOrder) (channel.AllocationReport, error) {
 	c.allocQueries.Add(1)
 	err := c.admit(ctx, "channeltest.QueryAllocation")
-	c.mu.Lock()
-	s := c.alloc(order.AllocationNo)
-	s.calls++
+	// An allocation never scripted is one the channel does not know.
+	t, err := respond(c, ctx, err, c.allocs, order.AllocationNo, func() allocTruth { return allocTruth{} })
 	if err != nil {
-		c.mu.Unlock()
 		return channel.AllocationReport{}, err
 	}
-	if f, ok := s.nextFault(); ok {
-		c.mu.Unlock()
-		return channel.AllocationReport{}, c.fail(ctx, f)
-	}
-	s.advance(c.cfg.Clock.Now)
-	s.answers++
-	t := s.truth
-	c.mu.Unlock()
 	if !t.found {
 		return channel.AllocationReport{}, fmt.Errorf("channeltest: allocation %s: %w", order.AllocationNo, channel.ErrAllocationNotAtChannel)
 	}
@@ -66,7 +46,7 @@ func (c *Channel) QueryAllocation(ctx context.Context, order paysync.AllocationO
 func (c *Channel) SetAllocation(allocationNo string, rep channel.AllocationReport) {
 	t := allocTruth{report: withAllocationRaw(allocationNo, rep), found: true}
 	c.mu.Lock()
-	c.alloc(allocationNo).set(t)
+	c.allocs.of(allocationNo).set(t)
 	c.mu.Unlock()
 }
 
@@ -75,7 +55,7 @@ func (c *Channel) SetAllocation(allocationNo string, rep channel.AllocationRepor
 // an allocation never scripted, and drops scheduled changes.
 func (c *Channel) SetAllocationNotFound(allocationNo string) {
 	c.mu.Lock()
-	c.alloc(allocationNo).set(allocTruth{})
+	c.allocs.of(allocationNo).set(allocTruth{})
 	c.mu.Unlock()
 }
 
@@ -86,7 +66,7 @@ func (c *Channel) SetAllocationNotFound(allocationNo string) {
 func (c *Channel) SetAllocationAfter(allocationNo string, k int, rep channel.AllocationReport) {
 	t := allocTruth{report: withAllocationRaw(allocationNo, rep), found: true}
 	c.mu.Lock()
-	c.alloc(allocationNo).after(k, t)
+	c.allocs.of(allocationNo).after(k, t)
 	c.mu.Unlock()
 }
 
@@ -95,7 +75,7 @@ func (c *Channel) SetAllocationAfter(allocationNo string, k int, rep channel.All
 func (c *Channel) SetAllocationAt(allocationNo string, at time.Time, rep channel.AllocationReport) {
 	t := allocTruth{report: withAllocationRaw(allocationNo, rep), found: true}
 	c.mu.Lock()
-	c.alloc(allocationNo).at(at, t)
+	c.allocs.of(allocationNo).at(at, t)
 	c.mu.Unlock()
 }
 
@@ -104,18 +84,13 @@ func (c *Channel) SetAllocationAt(allocationNo string, at time.Time, rep channel
 // channel would answer channel.ErrAllocationNotAtChannel.
 func (c *Channel) AllocationTruth(allocationNo string) (channel.AllocationReport, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	s, ok := c.allocs[allocationNo]
-	if !ok {
+	t, _ := c.allocs.peek(allocationNo, c.cfg.Clock.Now)
+	c.mu.Unlock()
+	if !t.found {
 		return channel.AllocationReport{}, false
 	}
-	s.advance(c.cfg.Clock.Now)
-	if !s.truth.found {
-		return channel.AllocationReport{}, false
-	}
-	r := s.truth.report
-	r.Receivers = cloneReceivers(r.Receivers)
-	return r, true
+	t.report.Receivers = cloneReceivers(t.report.Receivers)
+	return t.report, true
 }
 
 // FailAllocationNext makes the next n QueryAllocation calls for
@@ -125,7 +100,7 @@ func (c *Channel) AllocationTruth(allocationNo string) (channel.AllocationReport
 func (c *Channel) FailAllocationNext(allocationNo string, n int, err error) {
 	err = injected("allocation", allocationNo, err)
 	c.mu.Lock()
-	c.alloc(allocationNo).inject(n, err)
+	c.allocs.of(allocationNo).inject(n, err)
 	c.mu.Unlock()
 }
 
@@ -134,7 +109,7 @@ func (c *Channel) FailAllocationNext(allocationNo string, n int, err error) {
 // ctx is done and return ctx.Err(). n <= 0 does nothing.
 func (c *Channel) TimeoutAllocationNext(allocationNo string, n int) {
 	c.mu.Lock()
-	c.alloc(allocationNo).inject(n, nil)
+	c.allocs.of(allocationNo).inject(n, nil)
 	c.mu.Unlock()
 }
 
@@ -143,8 +118,5 @@ func (c *Channel) TimeoutAllocationNext(allocationNo string, n int) {
 func (c *Channel) AllocationQueries(allocationNo string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s, ok := c.allocs[allocationNo]; ok {
-		return int(s.calls)
-	}
-	return 0
+	return c.allocs.calls(allocationNo)
 }

@@ -37,10 +37,14 @@ type Channel struct {
 	rand   *rand.Rand
 
 	mu        sync.Mutex
-	pays      map[string]*payEntry
-	allocs    map[string]*script[allocTruth]
-	refunds   map[string]*script[channel.RefundReport]
-	transfers map[string]*script[channel.TransferReport]
+	pays      scripts[channel.PayReport]
+	allocs    scripts[allocTruth]
+	refunds   scripts[channel.RefundReport]
+	transfers scripts[channel.TransferReport]
+	// closeOutcomes holds what SetClose scripted (absent: CloseAuto) and
+	// closeCalls counts ClosePay calls, by order number.
+	closeOutcomes map[string]CloseOutcome
+	closeCalls    map[string]int
 
 	payQueries      atomic.Int64
 	closes          atomic.Int64
@@ -64,11 +68,13 @@ func New(cfg Config) *Channel {
 		cfgErr:      cfg.Validate(),
 		errInjected: fmt.Errorf("channeltest %q: random fault: %w", cfg.Name, ErrInjected),
 		// The seed fills both PCG words so that Seed alone decides the stream.
-		rand:      rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(cfg.Seed))),
-		pays:      make(map[string]*payEntry),
-		allocs:    make(map[string]*script[allocTruth]),
-		refunds:   make(map[string]*script[channel.RefundReport]),
-		transfers: make(map[string]*script[channel.TransferReport]),
+		rand:          rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(cfg.Seed))),
+		pays:          make(scripts[channel.PayReport]),
+		allocs:        make(scripts[allocTruth]),
+		refunds:       make(scripts[channel.RefundReport]),
+		transfers:     make(scripts[channel.TransferReport]),
+		closeOutcomes: make(map[string]CloseOutcome),
+		closeCalls:    make(map[string]int),
 	}
 	if c.cfgErr != nil {
 		c.cfgErr = paysync.E("channeltest.New", paysync.ErrInvalidRequest, c.cfgErr)

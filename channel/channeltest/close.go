@@ -63,7 +63,7 @@ func (o CloseOutcome) String() string {
 // error wrapping paysync.ErrInvalidRequest.
 func (c *Channel) SetClose(orderNo string, outcome CloseOutcome) {
 	c.mu.Lock()
-	c.pay(orderNo).close = outcome
+	c.closeOutcomes[orderNo] = outcome
 	c.mu.Unlock()
 }
 
@@ -72,10 +72,7 @@ func (c *Channel) SetClose(orderNo string, outcome CloseOutcome) {
 func (c *Channel) Closes(orderNo string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.pays[orderNo]; ok {
-		return int(e.closes)
-	}
-	return 0
+	return c.closeCalls[orderNo]
 }
 
 // ClosePay closes order's trade as SetClose scripted (CloseAuto by default).
@@ -89,25 +86,25 @@ func (c *Channel) ClosePay(ctx context.Context, order paysync.PayOrder) error {
 	c.closes.Add(1)
 	err := c.admit(ctx, op)
 	c.mu.Lock()
-	e := c.pay(order.OrderNo)
-	e.closes++
+	c.closeCalls[order.OrderNo]++
 	if err != nil {
 		c.mu.Unlock()
 		return err
 	}
-	c.current(e, order)
-	outcome, keep := e.close, false
+	s := c.pays.of(order.OrderNo)
+	truth := s.current(c.cfg.Clock.Now, func() channel.PayReport { return unscripted(order) })
+	outcome, keep := c.closeOutcomes[order.OrderNo], false
 	if outcome == CloseAuto {
-		outcome, keep = autoOutcome(e.truth.State)
+		outcome, keep = autoOutcome(truth.State)
 	}
 	switch outcome {
 	case CloseOK:
-		if !keep && e.truth.State != channel.PayClosed {
-			e.set(closed(e.truth))
+		if !keep && truth.State != channel.PayClosed {
+			s.set(closed(truth))
 		}
 	case CloseAlreadyPaid:
-		if s := e.truth.State; s != channel.PaySuccess && s != channel.PayRefunded {
-			e.set(c.paid(e.truth, order.OrderNo))
+		if truth.State != channel.PaySuccess && truth.State != channel.PayRefunded {
+			s.set(c.paid(truth, order.OrderNo))
 		}
 	}
 	c.mu.Unlock()

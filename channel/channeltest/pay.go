@@ -9,23 +9,6 @@ import (
 	"github.com/paysync/paysync/channel"
 )
 
-// payEntry is the channel's side of one pay order.
-type payEntry struct {
-	script[channel.PayReport]
-	close  CloseOutcome
-	closes int64
-}
-
-// pay returns orderNo's entry, creating it. c.mu must be held.
-func (c *Channel) pay(orderNo string) *payEntry {
-	e, ok := c.pays[orderNo]
-	if !ok {
-		e = &payEntry{}
-		c.pays[orderNo] = e
-	}
-	return e
-}
-
 // QueryPay answers the truth scripted for order.OrderNo. An order never
 // scripted is a trade waiting for its payer: Report(order, PayProgress) as
 // first asked, kept from then on like a channel keeps what it recorded.
@@ -40,31 +23,13 @@ func (c *Channel) pay(orderNo string) *payEntry {
 func (c *Channel) QueryPay(ctx context.Context, order paysync.PayOrder) (channel.PayReport, error) {
 	c.payQueries.Add(1)
 	err := c.admit(ctx, "channeltest.QueryPay")
-	c.mu.Lock()
-	e := c.pay(order.OrderNo)
-	e.calls++
-	if err != nil {
-		c.mu.Unlock()
-		return channel.PayReport{}, err
-	}
-	if f, ok := e.nextFault(); ok {
-		c.mu.Unlock()
-		return channel.PayReport{}, c.fail(ctx, f)
-	}
-	c.current(e, order)
-	e.answers++
-	r := e.truth
-	c.mu.Unlock()
-	return r, nil
+	return respond(c, ctx, err, c.pays, order.OrderNo, func() channel.PayReport { return unscripted(order) })
 }
 
-// current brings e's truth up to date for order. c.mu must be held.
-func (c *Channel) current(e *payEntry, order paysync.PayOrder) {
-	if !e.known {
-		e.truth = withRaw(Report(order, channel.PayProgress))
-		e.known = true
-	}
-	e.advance(c.cfg.Clock.Now)
+// unscripted is the truth of a pay order never scripted: a trade waiting for
+// its payer.
+func unscripted(order paysync.PayOrder) channel.PayReport {
+	return withRaw(Report(order, channel.PayProgress))
 }
 
 // SetPay makes r the truth for orderNo from now on and drops changes
@@ -74,7 +39,7 @@ func (c *Channel) current(e *payEntry, order paysync.PayOrder) {
 func (c *Channel) SetPay(orderNo string, r channel.PayReport) {
 	r = withRaw(r)
 	c.mu.Lock()
-	c.pay(orderNo).set(r)
+	c.pays.of(orderNo).set(r)
 	c.mu.Unlock()
 }
 
@@ -86,7 +51,7 @@ func (c *Channel) SetPay(orderNo string, r channel.PayReport) {
 func (c *Channel) SetPayAfter(orderNo string, k int, r channel.PayReport) {
 	r = withRaw(r)
 	c.mu.Lock()
-	c.pay(orderNo).after(k, r)
+	c.pays.of(orderNo).after(k, r)
 	c.mu.Unlock()
 }
 
@@ -96,7 +61,7 @@ func (c *Channel) SetPayAfter(orderNo string, k int, r channel.PayReport) {
 func (c *Channel) SetPayAt(orderNo string, at time.Time, r channel.PayReport) {
 	r = withRaw(r)
 	c.mu.Lock()
-	c.pay(orderNo).at(at, r)
+	c.pays.of(orderNo).at(at, r)
 	c.mu.Unlock()
 }
 
@@ -106,15 +71,7 @@ func (c *Channel) SetPayAt(orderNo string, at time.Time, r channel.PayReport) {
 func (c *Channel) Truth(orderNo string) (channel.PayReport, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.pays[orderNo]
-	if !ok {
-		return channel.PayReport{}, false
-	}
-	e.advance(c.cfg.Clock.Now)
-	if !e.known {
-		return channel.PayReport{}, false
-	}
-	return e.truth, true
+	return c.pays.peek(orderNo, c.cfg.Clock.Now)
 }
 
 // FailNext makes the next n QueryPay calls for orderNo that pass the rate
@@ -125,7 +82,7 @@ func (c *Channel) Truth(orderNo string) (channel.PayReport, bool) {
 func (c *Channel) FailNext(orderNo string, n int, err error) {
 	err = injected("query", orderNo, err)
 	c.mu.Lock()
-	c.pay(orderNo).inject(n, err)
+	c.pays.of(orderNo).inject(n, err)
 	c.mu.Unlock()
 }
 
@@ -134,7 +91,7 @@ func (c *Channel) FailNext(orderNo string, n int, err error) {
 // Runs queue as with FailNext. n <= 0 does nothing.
 func (c *Channel) TimeoutNext(orderNo string, n int) {
 	c.mu.Lock()
-	c.pay(orderNo).inject(n, nil)
+	c.pays.of(orderNo).inject(n, nil)
 	c.mu.Unlock()
 }
 
@@ -143,10 +100,7 @@ func (c *Channel) TimeoutNext(orderNo string, n int) {
 func (c *Channel) PayQueries(orderNo string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.pays[orderNo]; ok {
-		return int(e.calls)
-	}
-	return 0
+	return c.pays.calls(orderNo)
 }
 
 // injected builds, once at scripting time, the error a scripted fault answers.

@@ -20,8 +20,9 @@ import (
 func (c *Channel) QueryRefund(ctx context.Context, refund paysync.RefundOrder) (channel.RefundReport, error) {
 	c.refundQueries.Add(1)
 	err := c.admit(ctx, "channeltest.QueryRefund")
-	return respond(c, ctx, err, func() *script[channel.RefundReport] { return scriptOf(c.refunds, refund.RefundNo) },
-		func() channel.RefundReport { return withRefundRaw(RefundAnswer(refund, channel.RefundProgress)) })
+	return respond(c, ctx, err, c.refunds, refund.RefundNo, func() channel.RefundReport {
+		return withRefundRaw(RefundAnswer(refund, channel.RefundProgress))
+	})
 }
 
 // RefundAnswer returns a report in state for refund, as a channel that
@@ -48,7 +49,7 @@ func RefundAnswer(refund paysync.RefundOrder, state channel.RefundState) channel
 func (c *Channel) SetRefund(refundNo string, r channel.RefundReport) {
 	r = withRefundRaw(r)
 	c.mu.Lock()
-	scriptOf(c.refunds, refundNo).set(r)
+	c.refunds.of(refundNo).set(r)
 	c.mu.Unlock()
 }
 
@@ -58,7 +59,7 @@ func (c *Channel) SetRefund(refundNo string, r channel.RefundReport) {
 func (c *Channel) SetRefundAfter(refundNo string, k int, r channel.RefundReport) {
 	r = withRefundRaw(r)
 	c.mu.Lock()
-	scriptOf(c.refunds, refundNo).after(k, r)
+	c.refunds.of(refundNo).after(k, r)
 	c.mu.Unlock()
 }
 
@@ -67,7 +68,7 @@ func (c *Channel) SetRefundAfter(refundNo string, k int, r channel.RefundReport)
 func (c *Channel) SetRefundAt(refundNo string, at time.Time, r channel.RefundReport) {
 	r = withRefundRaw(r)
 	c.mu.Lock()
-	scriptOf(c.refunds, refundNo).at(at, r)
+	c.refunds.of(refundNo).at(at, r)
 	c.mu.Unlock()
 }
 
@@ -77,12 +78,7 @@ func (c *Channel) SetRefundAt(refundNo string, at time.Time, r channel.RefundRep
 func (c *Channel) RefundTruth(refundNo string) (channel.RefundReport, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s, ok := c.refunds[refundNo]
-	if !ok {
-		return channel.RefundReport{}, false
-	}
-	s.advance(c.cfg.Clock.Now)
-	return s.truth, s.known
+	return c.refunds.peek(refundNo, c.cfg.Clock.Now)
 }
 
 // FailRefundNext makes the next n QueryRefund calls for refundNo that pass
@@ -91,7 +87,7 @@ func (c *Channel) RefundTruth(refundNo string) (channel.RefundReport, bool) {
 func (c *Channel) FailRefundNext(refundNo string, n int, err error) {
 	err = injected("refund", refundNo, err)
 	c.mu.Lock()
-	scriptOf(c.refunds, refundNo).inject(n, err)
+	c.refunds.of(refundNo).inject(n, err)
 	c.mu.Unlock()
 }
 
@@ -100,7 +96,7 @@ func (c *Channel) FailRefundNext(refundNo string, n int, err error) {
 // return ctx.Err(). n <= 0 does nothing.
 func (c *Channel) TimeoutRefundNext(refundNo string, n int) {
 	c.mu.Lock()
-	scriptOf(c.refunds, refundNo).inject(n, nil)
+	c.refunds.of(refundNo).inject(n, nil)
 	c.mu.Unlock()
 }
 
@@ -109,10 +105,7 @@ func (c *Channel) TimeoutRefundNext(refundNo string, n int) {
 func (c *Channel) RefundQueries(refundNo string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s, ok := c.refunds[refundNo]; ok {
-		return int(s.calls)
-	}
-	return 0
+	return c.refunds.calls(refundNo)
 }
 
 // withRefundRaw gives r a Raw of its own: a copy of the caller's, or a JSON

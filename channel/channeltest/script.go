@@ -2,9 +2,10 @@ package channeltest
 
 import "time"
 
-// script is what the channel knows about one order (pay or allocation): the
-// truth it answers now, scripted changes to come, faults to inject and
-// counters.
+// script is what the channel knows about one order (pay, allocation, refund
+// or transfer): the truth it answers now, scripted changes to come, faults to
+// inject and counters. Every kind uses it, so a count, a step or a fault
+// means the same for all of them.
 type script[T any] struct {
 	truth T
 	// known is false while the truth is the default the channel has not yet
@@ -17,6 +18,41 @@ type script[T any] struct {
 	// faults and rate limits do not shift the sequence of truths a test sees.
 	calls   int64
 	answers int64
+}
+
+// scripts are the scripts of one kind of order by order number. c.mu guards
+// them.
+type scripts[T any] map[string]*script[T]
+
+// of returns no's script, creating it.
+func (m scripts[T]) of(no string) *script[T] {
+	s, ok := m[no]
+	if !ok {
+		s = &script[T]{}
+		m[no] = s
+	}
+	return s
+}
+
+// peek returns no's truth as of now without counting a query, and false
+// when there is none yet (never scripted and never asked about).
+func (m scripts[T]) peek(no string, now func() time.Time) (T, bool) {
+	s, ok := m[no]
+	if !ok {
+		var none T
+		return none, false
+	}
+	s.advance(now)
+	return s.truth, s.known
+}
+
+// calls returns how many calls were made about no; 0 for one never asked
+// about.
+func (m scripts[T]) calls(no string) int {
+	if s, ok := m[no]; ok {
+		return int(s.calls)
+	}
+	return 0
 }
 
 // step is a scripted change of truth, due after a number of answers or at a
@@ -44,6 +80,17 @@ func (s *script[T]) after(k int, t T) {
 // at schedules t from time at on.
 func (s *script[T]) at(at time.Time, t T) {
 	s.steps = append(s.steps, step[T]{byTime: true, at: at, truth: t})
+}
+
+// current brings the truth up to date and returns it. An order never
+// scripted gets first() as its truth, kept from then on as a channel keeps
+// what it recorded.
+func (s *script[T]) current(now func() time.Time, first func() T) T {
+	if !s.known {
+		s.truth, s.known = first(), true
+	}
+	s.advance(now)
+	return s.truth
 }
 
 // advance applies the steps that are due, in the order they were scripted,

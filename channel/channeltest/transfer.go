@@ -17,10 +17,9 @@ import (
 func (c *Channel) QueryTransfer(ctx context.Context, transfer paysync.TransferOrder) (channel.TransferReport, error) {
 	c.transferQueries.Add(1)
 	err := c.admit(ctx, "channeltest.QueryTransfer")
-	return respond(c, ctx, err, func() *script[channel.TransferReport] { return scriptOf(c.transfers, transfer.TransferNo) },
-		func() channel.TransferReport {
-			return withTransferRaw(TransferAnswer(transfer, channel.TransferProgress))
-		})
+	return respond(c, ctx, err, c.transfers, transfer.TransferNo, func() channel.TransferReport {
+		return withTransferRaw(TransferAnswer(transfer, channel.TransferProgress))
+	})
 }
 
 // TransferAnswer returns a report in state for transfer, as a channel that
@@ -46,7 +45,7 @@ func TransferAnswer(transfer paysync.TransferOrder, state channel.TransferState)
 func (c *Channel) SetTransfer(transferNo string, r channel.TransferReport) {
 	r = withTransferRaw(r)
 	c.mu.Lock()
-	scriptOf(c.transfers, transferNo).set(r)
+	c.transfers.of(transferNo).set(r)
 	c.mu.Unlock()
 }
 
@@ -55,7 +54,7 @@ func (c *Channel) SetTransfer(transferNo string, r channel.TransferReport) {
 func (c *Channel) SetTransferAfter(transferNo string, k int, r channel.TransferReport) {
 	r = withTransferRaw(r)
 	c.mu.Lock()
-	scriptOf(c.transfers, transferNo).after(k, r)
+	c.transfers.of(transferNo).after(k, r)
 	c.mu.Unlock()
 }
 
@@ -64,7 +63,7 @@ func (c *Channel) SetTransferAfter(transferNo string, k int, r channel.TransferR
 func (c *Channel) SetTransferAt(transferNo string, at time.Time, r channel.TransferReport) {
 	r = withTransferRaw(r)
 	c.mu.Lock()
-	scriptOf(c.transfers, transferNo).at(at, r)
+	c.transfers.of(transferNo).at(at, r)
 	c.mu.Unlock()
 }
 
@@ -74,12 +73,7 @@ func (c *Channel) SetTransferAt(transferNo string, at time.Time, r channel.Trans
 func (c *Channel) TransferTruth(transferNo string) (channel.TransferReport, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s, ok := c.transfers[transferNo]
-	if !ok {
-		return channel.TransferReport{}, false
-	}
-	s.advance(c.cfg.Clock.Now)
-	return s.truth, s.known
+	return c.transfers.peek(transferNo, c.cfg.Clock.Now)
 }
 
 // FailTransferNext makes the next n QueryTransfer calls for transferNo that
@@ -88,7 +82,7 @@ func (c *Channel) TransferTruth(transferNo string) (channel.TransferReport, bool
 func (c *Channel) FailTransferNext(transferNo string, n int, err error) {
 	err = injected("transfer", transferNo, err)
 	c.mu.Lock()
-	scriptOf(c.transfers, transferNo).inject(n, err)
+	c.transfers.of(transferNo).inject(n, err)
 	c.mu.Unlock()
 }
 
@@ -96,7 +90,7 @@ func (c *Channel) FailTransferNext(transferNo string, n int, err error) {
 // hang until their ctx is done. n <= 0 does nothing.
 func (c *Channel) TimeoutTransferNext(transferNo string, n int) {
 	c.mu.Lock()
-	scriptOf(c.transfers, transferNo).inject(n, nil)
+	c.transfers.of(transferNo).inject(n, nil)
 	c.mu.Unlock()
 }
 
@@ -105,10 +99,7 @@ func (c *Channel) TimeoutTransferNext(transferNo string, n int) {
 func (c *Channel) TransferQueries(transferNo string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s, ok := c.transfers[transferNo]; ok {
-		return int(s.calls)
-	}
-	return 0
+	return c.transfers.calls(transferNo)
 }
 
 // withTransferRaw is withRefundRaw for a transfer report.

@@ -85,6 +85,11 @@ func TestQueryPayMapsEveryTradeState(t *testing.T) {
 			if !rep.Amount.Equal(decimal.RequireFromString("88.88")) || rep.Currency != "CNY" {
 				t.Errorf("Amount %s %s, want 88.88 CNY", rep.Amount, rep.Currency)
 			}
+			// WeChat's trade says nothing of how much was refunded, REFUND
+			// included (docs/channel.md): a guess here would be booked.
+			if !rep.RefundedAmount.IsZero() {
+				t.Errorf("RefundedAmount = %s, want zero (not reported)", rep.RefundedAmount)
+			}
 			if string(rep.Raw) != body {
 				t.Errorf("Raw = %s, want the body WeChat sent", rep.Raw)
 			}

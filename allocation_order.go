@@ -47,12 +47,7 @@ func (o AllocationOrder) Scheduled() bool {
 }
 
 // CurrencyOrDefault returns Currency, or DefaultCurrency when it is empty.
-func (o AllocationOrder) CurrencyOrDefault() string {
-	if o.Currency == "" {
-		return DefaultCurrency
-	}
-	return o.Currency
-}
+func (o AllocationOrder) CurrencyOrDefault() string { return currencyOrDefault(o.Currency) }
 
 // Clone returns a copy of o that shares no memory with it.
 func (o AllocationOrder) Clone() AllocationOrder {

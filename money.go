@@ -30,3 +30,12 @@ func FormatAmount(d decimal.Decimal, currency string) string {
 func FitsMinorUnit(d decimal.Decimal, currency string) bool {
 	return d.Equal(d.Truncate(MinorUnits(currency)))
 }
+
+// currencyOrDefault is the rule every order's CurrencyOrDefault applies: an
+// empty currency is DefaultCurrency.
+func currencyOrDefault(currency string) string {
+	if currency == "" {
+		return DefaultCurrency
+	}
+	return currency
+}

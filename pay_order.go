@@ -36,12 +36,7 @@ type PayOrder struct {
 const DefaultCurrency = "CNY"
 
 // CurrencyOrDefault returns Currency, or DefaultCurrency when it is empty.
-func (o PayOrder) CurrencyOrDefault() string {
-	if o.Currency == "" {
-		return DefaultCurrency
-	}
-	return o.Currency
-}
+func (o PayOrder) CurrencyOrDefault() string { return currencyOrDefault(o.Currency) }
 
 // Scheduled reports whether the sweeper syncs orders in o's status: wait
 // orders that have a channel, and progress orders. A fail order came from a

@@ -38,12 +38,7 @@ type RefundOrder struct {
 }
 
 // CurrencyOrDefault returns Currency, or DefaultCurrency when it is empty.
-func (o RefundOrder) CurrencyOrDefault() string {
-	if o.Currency == "" {
-		return DefaultCurrency
-	}
-	return o.Currency
-}
+func (o RefundOrder) CurrencyOrDefault() string { return currencyOrDefault(o.Currency) }
 
 // Scheduled reports whether the sweeper syncs refunds in o's state: those in
 // progress, and closed ones still watched. A fail refund waits for its host

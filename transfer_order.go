@@ -34,12 +34,7 @@ type TransferOrder struct {
 }
 
 // CurrencyOrDefault returns Currency, or DefaultCurrency when it is empty.
-func (o TransferOrder) CurrencyOrDefault() string {
-	if o.Currency == "" {
-		return DefaultCurrency
-	}
-	return o.Currency
-}
+func (o TransferOrder) CurrencyOrDefault() string { return currencyOrDefault(o.Currency) }
 
 // Scheduled reports whether the sweeper syncs transfers in o's status: those
 // in progress. A fail transfer waits for its host or a person.

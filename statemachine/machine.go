@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/looplab/fsm"
@@ -124,22 +125,10 @@ func (m *machine) refuse(from, ev string, cause error) error {
 	return paysync.Ef(m.op, paysync.ErrInvalidTransition, msg, cause)
 }
 
-func (m *machine) known(state string) bool {
-	for _, s := range m.states {
-		if s == state {
-			return true
-		}
-	}
-	return false
-}
+func (m *machine) known(state string) bool { return slices.Contains(m.states, state) }
 
 func (m *machine) hasEvent(ev string) bool {
-	for _, t := range m.table {
-		if t.Event == ev {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(m.table, func(t Transition) bool { return t.Event == ev })
 }
 
 // withManual returns the table followed by the rows only a person may take

@@ -105,11 +105,7 @@ func (s *Syncer) syncAllocation(ctx context.Context, c call, o paysync.Allocatio
 		}
 	}
 
-	var rep channel.AllocationReport
-	err = s.limits.wait(ctx, o.Channel)
-	if err == nil {
-		rep, err = q.QueryAllocation(ctx, o)
-	}
+	rep, err := s.queryAllocation(ctx, q, o)
 	notFound := errors.Is(err, channel.ErrAllocationNotAtChannel)
 	if err != nil && !notFound {
 		if noAnswer(ctx) {
@@ -135,6 +131,14 @@ func (s *Syncer) syncAllocation(ctx context.Context, c call, o paysync.Allocatio
 		}
 	}
 	return s.allocFailed(ctx, &c, o, &rep, paysync.E(c.op, paysync.ErrVersionConflict, nil))
+}
+
+// queryAllocation asks the channel within this Syncer's rate limit for it.
+func (s *Syncer) queryAllocation(ctx context.Context, q channel.AllocationQuerier, o paysync.AllocationOrder) (channel.AllocationReport, error) {
+	if err := s.limits.wait(ctx, o.Channel); err != nil {
+		return channel.AllocationReport{}, err
+	}
+	return q.QueryAllocation(ctx, o)
 }
 
 // rereadAllocation reads o again; on an error it returns o as it was.

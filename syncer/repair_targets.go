@@ -211,10 +211,7 @@ func (s *Syncer) allocTarget(ctx context.Context, c *call, no string) (*repairTa
 			if !ok {
 				return ChannelView{}
 			}
-			if err := s.limits.wait(ctx, o.Channel); err != nil {
-				return ChannelView{Asked: true, Error: err.Error()}
-			}
-			rep, err := q.QueryAllocation(ctx, before)
+			rep, err := s.queryAllocation(ctx, q, before)
 			switch {
 			case errors.Is(err, channel.ErrAllocationNotAtChannel):
 				return ChannelView{Asked: true, State: "not_found"}

@@ -14,9 +14,12 @@ import (
 // version-checked commit — or, when the order itself has nothing to change,
 // the entries alone.
 func (s *Syncer) writePay(ctx context.Context, c *call, o paysync.PayOrder, a *payAnswer, d *payDecision) (PayOutcome, error) {
+	fail := func(err error) (PayOutcome, error) {
+		return PayOutcome{OrderStatus: o.Status, ChannelState: a.rep.State}, err
+	}
 	next, moved, changed, err := nextPay(ctx, o, a, d, c.now)
 	if err != nil {
-		return PayOutcome{OrderStatus: o.Status, ChannelState: a.rep.State}, err
+		return fail(err)
 	}
 	t := payTrade(&o)
 	rec := s.record(c, t, string(a.rep.State), a.rep.Raw)
@@ -30,16 +33,16 @@ func (s *Syncer) writePay(ctx context.Context, c *call, o paysync.PayOrder, a *p
 		rec.Adjusted, rec.AdjustNo = true, adj.AdjustNo
 		e.Adjusts = []paysync.AdjustRecord{adj}
 		if err := s.addPayEvent(c, &e, payEventFor(o.Status, next.Status), next, ""); err != nil {
-			return PayOutcome{OrderStatus: o.Status, ChannelState: a.rep.State}, err
+			return fail(err)
 		}
 	}
 	var opened []sighted
 	if e.Sightings, opened, err = s.sight(ctx, c, seenOn(t, d.anomalies)); err != nil {
-		return PayOutcome{OrderStatus: o.Status, ChannelState: a.rep.State}, err
+		return fail(err)
 	}
 	for _, x := range opened {
 		if err := s.addPayEvent(c, &e, paysync.EventPayAnomaly, next, x.code); err != nil {
-			return PayOutcome{OrderStatus: o.Status, ChannelState: a.rep.State}, err
+			return fail(err)
 		}
 	}
 	exhausted := false
@@ -48,7 +51,7 @@ func (s *Syncer) writePay(ctx context.Context, c *call, o paysync.PayOrder, a *p
 		changed = true
 		if exhausted {
 			if err := s.addPayEvent(c, &e, paysync.EventSyncExhausted, next, ""); err != nil {
-				return PayOutcome{OrderStatus: o.Status, ChannelState: a.rep.State}, err
+				return fail(err)
 			}
 		}
 	}
@@ -60,7 +63,7 @@ func (s *Syncer) writePay(ctx context.Context, c *call, o paysync.PayOrder, a *p
 	}
 	next.UpdatedAt = c.now
 	if err := s.store.CommitPayOrder(storeCtx(ctx), next, e); err != nil {
-		return PayOutcome{OrderStatus: o.Status, ChannelState: a.rep.State}, err
+		return fail(err)
 	}
 	return out, nil
 }

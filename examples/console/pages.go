@@ -316,9 +316,14 @@ func (h *handler) showOrder(w http.ResponseWriter, r *http.Request, status int, 
 		h.failWith(w, r, err, k, no)
 		return
 	}
-	title := kindName(k) + " order " + no
-	h.render(w, r, status, "order", page{Title: title, Nav: string(k), Problem: prob,
-		Body: orderBody{detail: d, Form: form}})
+	h.renderOrder(w, r, status, d, form, prob)
+}
+
+// renderOrder renders the page of d, loaded by this request.
+func (h *handler) renderOrder(w http.ResponseWriter, r *http.Request, status int, d *detail, form repairForm,
+	prob *problem) {
+	h.render(w, r, status, "order", page{Title: kindName(d.TradeType) + " order " + d.TradeNo, Nav: string(d.TradeType),
+		Problem: prob, Body: orderBody{detail: d, Form: form}})
 }
 
 type searchBody struct {

@@ -193,12 +193,14 @@ func (h *handler) preview(w http.ResponseWriter, r *http.Request) {
 		h.failWith(w, r, err, k, no)
 		return
 	}
-	if prob := check(form); prob != nil {
-		h.showOrder(w, r, prob.Status, k, no, form, prob)
-		return
+	// A refused preview shows the order as d has it: a dry run writes
+	// nothing, so reading it all again would show the same.
+	prob := check(form)
+	if prob == nil {
+		prob = checkMove(d, form)
 	}
-	if prob := checkMove(d, form); prob != nil {
-		h.showOrder(w, r, prob.Status, k, no, form, prob)
+	if prob != nil {
+		h.renderOrder(w, r, prob.Status, d, form, prob)
 		return
 	}
 	p, err := h.eng.Repair(r.Context(), syncer.RepairRequest{Kind: k, TradeNo: no, To: form.To, Resolve: form.Resolve,
@@ -206,7 +208,7 @@ func (h *handler) preview(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		prob := explain(err, k, no)
 		h.logFailure(r, prob, err)
-		h.showOrder(w, r, prob.Status, k, no, form, &prob)
+		h.renderOrder(w, r, prob.Status, d, form, &prob)
 		return
 	}
 	b := previewBody{detail: d, Form: form, Preview: p}

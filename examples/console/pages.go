@@ -227,17 +227,22 @@ func (h *handler) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.Next = pg.Next
+	read := map[string]*order{} // an order with several open anomalies is read once; nil: not found
 	for _, a := range pg.Anomalies {
-		row := inboxRow{Anomaly: a}
-		o, err := h.get(r.Context(), a.TradeType, a.TradeNo, false)
-		switch {
-		case err == nil:
-			row.Order = &o
-		case paysync.ErrorCode(err) != paysync.CodeNotFound: // not found: the row says so
-			h.failWith(w, r, err, a.TradeType, a.TradeNo)
-			return
+		key := string(a.TradeType) + "/" + a.TradeNo
+		o, ok := read[key]
+		if !ok {
+			got, err := h.get(r.Context(), a.TradeType, a.TradeNo, false)
+			switch {
+			case err == nil:
+				o = &got
+			case paysync.ErrorCode(err) != paysync.CodeNotFound: // not found: the row says so
+				h.failWith(w, r, err, a.TradeType, a.TradeNo)
+				return
+			}
+			read[key] = o
 		}
-		b.Rows = append(b.Rows, row)
+		b.Rows = append(b.Rows, inboxRow{Anomaly: a, Order: o})
 	}
 	h.render(w, r, http.StatusOK, "inbox", page{Title: "Anomalies", Nav: "anomalies", Body: b})
 }

@@ -7,8 +7,11 @@ import (
 	"testing"
 
 	"github.com/paysync/paysync"
+	"github.com/paysync/paysync/channel/channeltest"
 	"github.com/paysync/paysync/examples/console"
 	"github.com/paysync/paysync/repository"
+	"github.com/paysync/paysync/syncer"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -109,4 +112,22 @@ func TestPreviewRefusedReadsOnce(t *testing.T) {
 		n := st.during(func() { e.post(path+"/preview", form) })
 		assert.Equal(t, page, n, "%s: reads of a refused preview", name)
 	}
+}
+
+// TestInboxReadsEachOrderOnce: an order with several open anomalies is read
+// once for the inbox page, not once per anomaly.
+func TestInboxReadsEachOrderOnce(t *testing.T) {
+	e, st := newCountingEnv(t)
+	o := e.pay("P1", paysync.PayProgress)
+	rep := channeltest.Paid(o)
+	rep.Amount, rep.Currency = decimal.RequireFromString("1.00"), "USD"
+	e.ch.SetPay("P1", rep)
+	out, err := e.s.SyncPay(e.ctx, syncer.PayRequest{OrderNo: "P1"})
+	require.NoError(t, err)
+	require.Len(t, out.Anomalies, 2)
+
+	n := st.during(func() {
+		contains(t, e.getOK(prefix+"anomalies"), "amount_mismatch", "currency_mismatch")
+	})
+	assert.Equal(t, int64(2), n, "the page of anomalies, then the order")
 }

@@ -15,12 +15,6 @@ import (
 	"github.com/paysync/paysync/statemachine"
 )
 
-// parseKind returns the kind named s, and false for any other text.
-func parseKind(s string) (paysync.TradeType, bool) {
-	k := paysync.TradeType(s)
-	return k, k.Valid()
-}
-
 // order is one order of any kind: the fields every kind has, as a list
 // shows them, and the kind's own order.
 type order struct {

@@ -200,6 +200,17 @@ func (h *handler) overview(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "overview", page{Title: "Overview", Nav: "overview", Body: b})
 }
 
+// kind returns the kind of order named s; for any other text it answers
+// 404 itself and returns false.
+func (h *handler) kind(w http.ResponseWriter, r *http.Request, s string) (paysync.TradeType, bool) {
+	k := paysync.TradeType(s)
+	if !k.Valid() {
+		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+s+".", nil)
+		return "", false
+	}
+	return k, true
+}
+
 // inboxRow is one open anomaly with its order, when the order can be read.
 type inboxRow struct {
 	paysync.Anomaly
@@ -216,9 +227,10 @@ type inboxBody struct {
 func (h *handler) inbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	b := inboxBody{Kind: q.Get("kind"), Cursor: q.Get("cursor")}
-	if _, ok := parseKind(b.Kind); b.Kind != "" && !ok {
-		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+b.Kind+".", nil)
-		return
+	if b.Kind != "" {
+		if _, ok := h.kind(w, r, b.Kind); !ok {
+			return
+		}
 	}
 	pg, err := h.store.ListOpenAnomalies(r.Context(), repository.AnomalyQuery{TradeType: paysync.TradeType(b.Kind),
 		Cursor: b.Cursor, Limit: h.cfg.PageSize})
@@ -257,9 +269,8 @@ type listBody struct {
 }
 
 func (h *handler) list(w http.ResponseWriter, r *http.Request) {
-	k, ok := parseKind(r.PathValue("kind"))
+	k, ok := h.kind(w, r, r.PathValue("kind"))
 	if !ok {
-		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+r.PathValue("kind")+".", nil)
 		return
 	}
 	q := r.URL.Query()
@@ -304,9 +315,8 @@ type orderBody struct {
 }
 
 func (h *handler) order(w http.ResponseWriter, r *http.Request) {
-	k, ok := parseKind(r.PathValue("kind"))
+	k, ok := h.kind(w, r, r.PathValue("kind"))
 	if !ok {
-		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+r.PathValue("kind")+".", nil)
 		return
 	}
 	h.showOrder(w, r, http.StatusOK, k, r.PathValue("no"), repairForm{}, nil)

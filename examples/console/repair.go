@@ -16,12 +16,8 @@ import (
 // target returns the kind and number a POST is about; false when it has
 // answered the request itself.
 func (h *handler) target(w http.ResponseWriter, r *http.Request) (paysync.TradeType, string, bool) {
-	k, ok := parseKind(r.PathValue("kind"))
-	if !ok {
-		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+r.PathValue("kind")+".", nil)
-		return "", "", false
-	}
-	return k, r.PathValue("no"), true
+	k, ok := h.kind(w, r, r.PathValue("kind"))
+	return k, r.PathValue("no"), ok
 }
 
 // done redirects to order no's page with a result message (303: the page is

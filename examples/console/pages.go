@@ -115,26 +115,25 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	_, _ = w.Write(buf.Bytes())
 }
 
-// fail renders an error page: text in plain words, and for errors that are
-// not the server's own, the engine's words as detail.
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, text string, err error) {
-	p := &problem{Status: status, Text: text}
-	if err != nil && status < 500 {
-		p.Detail = err.Error()
-	}
-	if status >= 500 && err != nil {
-		h.cfg.Logger.Error("console: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	h.render(w, r, status, "error", page{Title: http.StatusText(status), Problem: p})
+// fail renders an error page that says text.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, text string) {
+	h.render(w, r, status, "error", page{Title: http.StatusText(status), Problem: &problem{Status: status, Text: text}})
 }
 
 // failWith renders err in plain words about order no of kind k.
 func (h *handler) failWith(w http.ResponseWriter, r *http.Request, err error, k paysync.TradeType, no string) {
 	p := explain(err, k, no)
-	if p.Status >= 500 {
+	h.logFailure(r, p, err)
+	h.render(w, r, p.Status, "error", page{Title: http.StatusText(p.Status), Problem: &p})
+}
+
+// logFailure logs err when p says it is the server's fault (500): a
+// channel without an answer (502), a busy order or a request cut short (503)
+// is not, and a person reads those on the page.
+func (h *handler) logFailure(r *http.Request, p problem, err error) {
+	if p.Status == http.StatusInternalServerError {
 		h.cfg.Logger.Error("console: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	h.render(w, r, p.Status, "error", page{Title: http.StatusText(p.Status), Problem: &p})
 }
 
 // badPage answers a list or inbox request whose parameters the store
@@ -205,7 +204,7 @@ func (h *handler) overview(w http.ResponseWriter, r *http.Request) {
 func (h *handler) kind(w http.ResponseWriter, r *http.Request, s string) (paysync.TradeType, bool) {
 	k := paysync.TradeType(s)
 	if !k.Valid() {
-		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+s+".", nil)
+		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+s+".")
 		return "", false
 	}
 	return k, true
@@ -284,12 +283,12 @@ func (h *handler) list(w http.ResponseWriter, r *http.Request) {
 	case "status":
 		st := q.Get("status")
 		if !slices.Contains(b.Statuses, st) {
-			h.fail(w, r, http.StatusNotFound, kindName(k)+" orders have no status called "+st+".", nil)
+			h.fail(w, r, http.StatusNotFound, kindName(k)+" orders have no status called "+st+".")
 			return
 		}
 		b.By, oq.By, oq.Status = st, repository.ByStatus, st
 	default:
-		h.fail(w, r, http.StatusNotFound, "Orders cannot be listed by "+by+".", nil)
+		h.fail(w, r, http.StatusNotFound, "Orders cannot be listed by "+by+".")
 		return
 	}
 	pg, err := h.store.ListOrders(r.Context(), oq)

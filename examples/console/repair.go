@@ -41,9 +41,7 @@ func (h *handler) syncNow(w http.ResponseWriter, r *http.Request) {
 		h.failWith(w, r, err, k, no)
 	case err != nil:
 		p := explain(err, k, no)
-		if p.Status >= 500 && p.Status != http.StatusBadGateway && p.Status != http.StatusServiceUnavailable {
-			h.cfg.Logger.Error("console: sync failed", "kind", k, "no", no, "err", err)
-		}
+		h.logFailure(r, p, err)
 		h.done(w, r, k, no, flash{Text: "The sync did not finish. " + p.Text})
 	default:
 		h.done(w, r, k, no, flash{OK: true, Text: text})
@@ -270,11 +268,4 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
-}
-
-// logFailure logs a failed request when it is the server's fault.
-func (h *handler) logFailure(r *http.Request, p problem, err error) {
-	if p.Status == http.StatusInternalServerError {
-		h.cfg.Logger.Error("console: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
 }

@@ -242,12 +242,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 		if err := r.ParseForm(); err != nil {
-			h.fail(w, r, http.StatusBadRequest, "The form could not be read.", nil)
+			h.fail(w, r, http.StatusBadRequest, "The form could not be read.")
 			return
 		}
 		if !h.keys.validCSRF(name, r.PostForm.Get("csrf")) {
 			h.fail(w, r, http.StatusForbidden, "This form's security token is missing, expired or not yours, "+
-				"so nothing was done. Reload the page and try again.", nil)
+				"so nothing was done. Reload the page and try again.")
 			return
 		}
 	}
@@ -255,5 +255,5 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
-	h.fail(w, r, http.StatusNotFound, "There is no such page in the console.", nil)
+	h.fail(w, r, http.StatusNotFound, "There is no such page in the console.")
 }

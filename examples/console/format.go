@@ -8,7 +8,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -286,6 +285,3 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
-
-// itoa is strconv.FormatInt for templates and messages.
-func itoa(v int64) string { return strconv.FormatInt(v, 10) }

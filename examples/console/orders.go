@@ -15,12 +15,6 @@ import (
 	"github.com/paysync/paysync/statemachine"
 )
 
-// parseKind returns the kind named s, and false for any other text.
-func parseKind(s string) (paysync.TradeType, bool) {
-	k := paysync.TradeType(s)
-	return k, k.Valid()
-}
-
 // order is one order of any kind: the fields every kind has, as a list
 // shows them, and the kind's own order.
 type order struct {
@@ -261,7 +255,7 @@ func (h *handler) timeline(ctx context.Context, k paysync.TradeType, no string) 
 func sortTimeline(es []entry) {
 	byID := !slices.ContainsFunc(es, func(e entry) bool { return e.id == nil })
 	slices.SortStableFunc(es, func(a, b entry) int {
-		if c := a.At.Compare(b.At); c != 0 {
+		if c := b.At.Compare(a.At); c != 0 { // newest instant first
 			return c
 		}
 		if byID {
@@ -271,20 +265,6 @@ func sortTimeline(es []entry) {
 		}
 		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.seq, b.seq))
 	})
-	// Oldest first now; reverse the instants, not what each holds.
-	var groups [][]entry
-	for i := 0; i < len(es); {
-		j := i + 1
-		for j < len(es) && es[j].At.Equal(es[i].At) {
-			j++
-		}
-		groups = append(groups, slices.Clone(es[i:j]))
-		i = j
-	}
-	es = es[:0]
-	for i := len(groups) - 1; i >= 0; i-- {
-		es = append(es, groups[i]...)
-	}
 }
 
 // v7 returns id's bytes when it is a version 7 uuid (time-ordered), nil

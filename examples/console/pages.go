@@ -115,26 +115,25 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 	_, _ = w.Write(buf.Bytes())
 }
 
-// fail renders an error page: text in plain words, and for errors that are
-// not the server's own, the engine's words as detail.
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, text string, err error) {
-	p := &problem{Status: status, Text: text}
-	if err != nil && status < 500 {
-		p.Detail = err.Error()
-	}
-	if status >= 500 && err != nil {
-		h.cfg.Logger.Error("console: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	h.render(w, r, status, "error", page{Title: http.StatusText(status), Problem: p})
+// fail renders an error page that says text.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, text string) {
+	h.render(w, r, status, "error", page{Title: http.StatusText(status), Problem: &problem{Status: status, Text: text}})
 }
 
 // failWith renders err in plain words about order no of kind k.
 func (h *handler) failWith(w http.ResponseWriter, r *http.Request, err error, k paysync.TradeType, no string) {
 	p := explain(err, k, no)
-	if p.Status >= 500 {
+	h.logFailure(r, p, err)
+	h.render(w, r, p.Status, "error", page{Title: http.StatusText(p.Status), Problem: &p})
+}
+
+// logFailure logs err when p says it is the server's fault (500): a
+// channel without an answer (502), a busy order or a request cut short (503)
+// is not, and a person reads those on the page.
+func (h *handler) logFailure(r *http.Request, p problem, err error) {
+	if p.Status == http.StatusInternalServerError {
 		h.cfg.Logger.Error("console: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	h.render(w, r, p.Status, "error", page{Title: http.StatusText(p.Status), Problem: &p})
 }
 
 // badPage answers a list or inbox request whose parameters the store
@@ -200,6 +199,17 @@ func (h *handler) overview(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "overview", page{Title: "Overview", Nav: "overview", Body: b})
 }
 
+// kind returns the kind of order named s; for any other text it answers
+// 404 itself and returns false.
+func (h *handler) kind(w http.ResponseWriter, r *http.Request, s string) (paysync.TradeType, bool) {
+	k := paysync.TradeType(s)
+	if !k.Valid() {
+		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+s+".")
+		return "", false
+	}
+	return k, true
+}
+
 // inboxRow is one open anomaly with its order, when the order can be read.
 type inboxRow struct {
 	paysync.Anomaly
@@ -216,9 +226,10 @@ type inboxBody struct {
 func (h *handler) inbox(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	b := inboxBody{Kind: q.Get("kind"), Cursor: q.Get("cursor")}
-	if _, ok := parseKind(b.Kind); b.Kind != "" && !ok {
-		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+b.Kind+".", nil)
-		return
+	if b.Kind != "" {
+		if _, ok := h.kind(w, r, b.Kind); !ok {
+			return
+		}
 	}
 	pg, err := h.store.ListOpenAnomalies(r.Context(), repository.AnomalyQuery{TradeType: paysync.TradeType(b.Kind),
 		Cursor: b.Cursor, Limit: h.cfg.PageSize})
@@ -227,17 +238,22 @@ func (h *handler) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.Next = pg.Next
+	read := map[string]*order{} // an order with several open anomalies is read once; nil: not found
 	for _, a := range pg.Anomalies {
-		row := inboxRow{Anomaly: a}
-		o, err := h.get(r.Context(), a.TradeType, a.TradeNo, false)
-		switch {
-		case err == nil:
-			row.Order = &o
-		case paysync.ErrorCode(err) != paysync.CodeNotFound: // not found: the row says so
-			h.failWith(w, r, err, a.TradeType, a.TradeNo)
-			return
+		key := string(a.TradeType) + "/" + a.TradeNo
+		o, ok := read[key]
+		if !ok {
+			got, err := h.get(r.Context(), a.TradeType, a.TradeNo, false)
+			switch {
+			case err == nil:
+				o = &got
+			case paysync.ErrorCode(err) != paysync.CodeNotFound: // not found: the row says so
+				h.failWith(w, r, err, a.TradeType, a.TradeNo)
+				return
+			}
+			read[key] = o
 		}
-		b.Rows = append(b.Rows, row)
+		b.Rows = append(b.Rows, inboxRow{Anomaly: a, Order: o})
 	}
 	h.render(w, r, http.StatusOK, "inbox", page{Title: "Anomalies", Nav: "anomalies", Body: b})
 }
@@ -252,9 +268,8 @@ type listBody struct {
 }
 
 func (h *handler) list(w http.ResponseWriter, r *http.Request) {
-	k, ok := parseKind(r.PathValue("kind"))
+	k, ok := h.kind(w, r, r.PathValue("kind"))
 	if !ok {
-		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+r.PathValue("kind")+".", nil)
 		return
 	}
 	q := r.URL.Query()
@@ -268,12 +283,12 @@ func (h *handler) list(w http.ResponseWriter, r *http.Request) {
 	case "status":
 		st := q.Get("status")
 		if !slices.Contains(b.Statuses, st) {
-			h.fail(w, r, http.StatusNotFound, kindName(k)+" orders have no status called "+st+".", nil)
+			h.fail(w, r, http.StatusNotFound, kindName(k)+" orders have no status called "+st+".")
 			return
 		}
 		b.By, oq.By, oq.Status = st, repository.ByStatus, st
 	default:
-		h.fail(w, r, http.StatusNotFound, "Orders cannot be listed by "+by+".", nil)
+		h.fail(w, r, http.StatusNotFound, "Orders cannot be listed by "+by+".")
 		return
 	}
 	pg, err := h.store.ListOrders(r.Context(), oq)
@@ -299,9 +314,8 @@ type orderBody struct {
 }
 
 func (h *handler) order(w http.ResponseWriter, r *http.Request) {
-	k, ok := parseKind(r.PathValue("kind"))
+	k, ok := h.kind(w, r, r.PathValue("kind"))
 	if !ok {
-		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+r.PathValue("kind")+".", nil)
 		return
 	}
 	h.showOrder(w, r, http.StatusOK, k, r.PathValue("no"), repairForm{}, nil)
@@ -316,9 +330,14 @@ func (h *handler) showOrder(w http.ResponseWriter, r *http.Request, status int, 
 		h.failWith(w, r, err, k, no)
 		return
 	}
-	title := kindName(k) + " order " + no
-	h.render(w, r, status, "order", page{Title: title, Nav: string(k), Problem: prob,
-		Body: orderBody{detail: d, Form: form}})
+	h.renderOrder(w, r, status, d, form, prob)
+}
+
+// renderOrder renders the page of d, loaded by this request.
+func (h *handler) renderOrder(w http.ResponseWriter, r *http.Request, status int, d *detail, form repairForm,
+	prob *problem) {
+	h.render(w, r, status, "order", page{Title: kindName(d.TradeType) + " order " + d.TradeNo, Nav: string(d.TradeType),
+		Problem: prob, Body: orderBody{detail: d, Form: form}})
 }
 
 type searchBody struct {

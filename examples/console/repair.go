@@ -16,12 +16,8 @@ import (
 // target returns the kind and number a POST is about; false when it has
 // answered the request itself.
 func (h *handler) target(w http.ResponseWriter, r *http.Request) (paysync.TradeType, string, bool) {
-	k, ok := parseKind(r.PathValue("kind"))
-	if !ok {
-		h.fail(w, r, http.StatusNotFound, "There is no kind of order called "+r.PathValue("kind")+".", nil)
-		return "", "", false
-	}
-	return k, r.PathValue("no"), true
+	k, ok := h.kind(w, r, r.PathValue("kind"))
+	return k, r.PathValue("no"), ok
 }
 
 // done redirects to order no's page with a result message (303: the page is
@@ -45,9 +41,7 @@ func (h *handler) syncNow(w http.ResponseWriter, r *http.Request) {
 		h.failWith(w, r, err, k, no)
 	case err != nil:
 		p := explain(err, k, no)
-		if p.Status >= 500 && p.Status != http.StatusBadGateway && p.Status != http.StatusServiceUnavailable {
-			h.cfg.Logger.Error("console: sync failed", "kind", k, "no", no, "err", err)
-		}
+		h.logFailure(r, p, err)
 		h.done(w, r, k, no, flash{Text: "The sync did not finish. " + p.Text})
 	default:
 		h.done(w, r, k, no, flash{OK: true, Text: text})
@@ -193,12 +187,14 @@ func (h *handler) preview(w http.ResponseWriter, r *http.Request) {
 		h.failWith(w, r, err, k, no)
 		return
 	}
-	if prob := check(form); prob != nil {
-		h.showOrder(w, r, prob.Status, k, no, form, prob)
-		return
+	// A refused preview shows the order as d has it: a dry run writes
+	// nothing, so reading it all again would show the same.
+	prob := check(form)
+	if prob == nil {
+		prob = checkMove(d, form)
 	}
-	if prob := checkMove(d, form); prob != nil {
-		h.showOrder(w, r, prob.Status, k, no, form, prob)
+	if prob != nil {
+		h.renderOrder(w, r, prob.Status, d, form, prob)
 		return
 	}
 	p, err := h.eng.Repair(r.Context(), syncer.RepairRequest{Kind: k, TradeNo: no, To: form.To, Resolve: form.Resolve,
@@ -206,7 +202,7 @@ func (h *handler) preview(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		prob := explain(err, k, no)
 		h.logFailure(r, prob, err)
-		h.showOrder(w, r, prob.Status, k, no, form, &prob)
+		h.renderOrder(w, r, prob.Status, d, form, &prob)
 		return
 	}
 	b := previewBody{detail: d, Form: form, Preview: p}
@@ -272,11 +268,4 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
-}
-
-// logFailure logs a failed request when it is the server's fault.
-func (h *handler) logFailure(r *http.Request, p problem, err error) {
-	if p.Status == http.StatusInternalServerError {
-		h.cfg.Logger.Error("console: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
 }

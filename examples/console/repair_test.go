@@ -127,7 +127,8 @@ func TestRepairResolvesAnomalies(t *testing.T) {
 
 	page := e.follow(e.post(path+"/sync", nil))
 	contains(t, page, "Synced with the channel, which says closed. The order stays success.",
-		"Anomalies seen: paid_order_not_paid_at_channel.", `<input type="checkbox" name="resolve" value="paid_order_not_paid_at_channel"`)
+		"Anomalies seen: paid_order_not_paid_at_channel.", `<input type="checkbox" name="resolve" value="paid_order_not_paid_at_channel"`,
+		`<span class="label big bad">1 open anomaly</span>`)
 	syncs := e.state(paysync.TradePay, "1006").Syncs
 	require.Equal(t, 1, syncs)
 	rs, err := e.store.ListSyncRecords(e.ctx, repository.RecordFilter{TradeType: paysync.TradePay, TradeNo: "1006"})

@@ -78,36 +78,44 @@ func TestSyncNowFailures(t *testing.T) {
 	assert.Contains(t, w.Body.String(), "There is no refund order with the number nope.")
 }
 
-// failingStore fails its reads of events once broken, as a database that
-// went away would.
+// failingStore fails its reads of events with err once it is set, as a
+// database that went away, or a request cut short, would.
 type failingStore struct {
 	repository.Store
-	broken bool
+	err error
 }
 
 func (s *failingStore) ListEvents(ctx context.Context, f repository.EventFilter) ([]paysync.Event, error) {
-	if s.broken {
-		return nil, paysync.E("test.ListEvents", paysync.ErrInternal, errors.New("pq: connection refused at 10.0.0.7"))
+	if s.err != nil {
+		return nil, s.err
 	}
 	return s.Store.ListEvents(ctx, f)
 }
 
 // TestStoreFailure: a store failure is a 500 that says so plainly, logs the
-// cause, and shows none of it to the person.
+// cause, and shows none of it to the person. A read cut short because the
+// request ended is a 503 and no server error: nothing is logged.
 func TestStoreFailure(t *testing.T) {
 	var logs bytes.Buffer
 	var st *failingStore
 	e := newEnv(t, func(c *console.Config) {
 		st = &failingStore{Store: c.Store}
 		c.Store = st
-		c.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelError}))
 	})
 	e.pay("P1", paysync.PaySuccess)
 	e.getOK(orderPath(paysync.TradePay, "P1"))
-	st.broken = true
+	st.err = paysync.E("test.ListEvents", paysync.ErrInternal, errors.New("pq: connection refused at 10.0.0.7"))
 	w := e.get(orderPath(paysync.TradePay, "P1"))
 	assert.Equal(t, http.StatusInternalServerError, w.Code)
 	assert.Contains(t, w.Body.String(), "Something went wrong on the server")
 	assert.NotContains(t, w.Body.String(), "10.0.0.7")
 	assert.Contains(t, logs.String(), "10.0.0.7")
+
+	logs.Reset()
+	st.err = paysync.E("test.ListEvents", paysync.ErrCanceled, context.Canceled)
+	w = e.get(orderPath(paysync.TradePay, "P1"))
+	assert.Equal(t, http.StatusServiceUnavailable, w.Code)
+	assert.Contains(t, w.Body.String(), "The request ended before the engine finished.")
+	assert.Empty(t, logs.String(), "a request cut short is not the server's fault")
 }

@@ -69,8 +69,9 @@ func TestConsoleMount(t *testing.T) {
 		})
 	}
 	// The demo's orders for a person are there: 1008's schedule ended.
-	if w := get(h, "/console/orders/pay/1008", "ops-li", "t0ken"); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "1008") {
-		t.Errorf("order page of 1008 = %d", w.Code)
+	if w := get(h, "/console/orders/pay/1008", "ops-li", "t0ken"); w.Code != http.StatusOK ||
+		!strings.Contains(w.Body.String(), `<span class="label big warn">schedule ended</span>`) {
+		t.Errorf("order page of 1008 = %d, without its ended schedule", w.Code)
 	}
 	// The API is still served beside it.
 	if w := get(h, "/unipay/sync/pay", "", ""); w.Code != http.StatusMethodNotAllowed {

@@ -86,7 +86,7 @@ func newDemo(ctx context.Context, logger *slog.Logger) (*demo, error) {
 			{ReceiverNo: "R2", ReceiverType: "merchant_no", Account: "1900000002", Name: "Shop B",
 				Amount: decimal.RequireFromString("1.00"), Result: paysync.ReceiverPending},
 		}}
-	a.Schedule.NextSyncAt = s.Timetables().Pay.First(a.CreatedAt, time.Time{})
+	a.Schedule.NextSyncAt = s.Timetables().Allocation.First(a.CreatedAt, time.Time{})
 	if err := store.CreateAllocationOrder(ctx, a); err != nil {
 		return nil, err
 	}

@@ -67,6 +67,10 @@ func (r moneyRow) unbooked() decimal.Decimal {
 // tallyMoney returns a row for every pay order with a refund, or with money
 // refunded or reserved, in number order.
 func tallyMoney(ctx context.Context, store repository.Store) ([]moneyRow, error) {
+	withRefunds, err := refundedOrders(ctx, store)
+	if err != nil {
+		return nil, err
+	}
 	orders, err := listOrders(ctx, store, paysync.TradePay)
 	if err != nil {
 		return nil, err
@@ -77,12 +81,12 @@ func tallyMoney(ctx context.Context, store repository.Store) ([]moneyRow, error)
 		if err != nil {
 			return nil, err
 		}
+		if !withRefunds[o.OrderNo] && o.RefundedAmount.IsZero() && o.ReservedAmount.IsZero() {
+			continue
+		}
 		refunds, err := store.ListRefundOrders(ctx, o.OrderNo)
 		if err != nil {
 			return nil, err
-		}
-		if len(refunds) == 0 && o.RefundedAmount.IsZero() && o.ReservedAmount.IsZero() {
-			continue
 		}
 		status := o.RefundStatus
 		if status == "" {
@@ -100,6 +104,25 @@ func tallyMoney(ctx context.Context, store repository.Store) ([]moneyRow, error)
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// refundedOrders returns the pay orders that refund orders return money
+// from. A shop has far fewer refunds than pay orders, so the refunds are
+// read rather than every pay order's list of them.
+func refundedOrders(ctx context.Context, store repository.Store) (map[string]bool, error) {
+	refunds, err := listOrders(ctx, store, paysync.TradeRefund)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(refunds))
+	for _, s := range refunds {
+		r, err := store.GetRefundOrder(ctx, s.TradeNo)
+		if err != nil {
+			return nil, err
+		}
+		out[r.OrderNo] = true
+	}
+	return out, nil
 }
 
 // moneyTotal adds up rows.

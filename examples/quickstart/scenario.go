@@ -87,38 +87,3 @@ type planted struct {
 	NightRefundNo  string
 	NotAtChannelNo string
 }
-
-// duePay returns how many pay orders the sweep should find due: every one
-// still wait or progress.
-func (p planted) duePay() int {
-	n := 0
-	for k, c := range p.Pay {
-		if payKind(k) != kindSettled && payKind(k) != kindPaidAfterClose && payKind(k) != kindRefundBase {
-			n += c
-		}
-	}
-	return n
-}
-
-// dueAlloc returns how many allocation orders the sweep should find due: all.
-func (p planted) dueAlloc() int {
-	return sum(p.Alloc[:])
-}
-
-// dueRefund returns how many refunds the sweep should find due: all, the
-// night's closed one too, as it is watched.
-func (p planted) dueRefund() int { return sum(p.Refund[:]) }
-
-// dueTransfer returns how many transfers the sweep should find due: all.
-func (p planted) dueTransfer() int { return sum(p.Transfer[:]) }
-
-// due returns how many orders the sweep should claim.
-func (p planted) due() int { return p.duePay() + p.dueAlloc() + p.dueRefund() + p.dueTransfer() }
-
-func sum(ns []int) int {
-	t := 0
-	for _, n := range ns {
-		t += n
-	}
-	return t
-}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/paysync/paysync"
 	"github.com/shopspring/decimal"
 )
 
@@ -44,9 +45,10 @@ func group(n int) string {
 	return s
 }
 
-// money renders d with two decimals and thousands separators.
+// money renders d, an amount in the demo's one currency (CNY), at its
+// minor-unit scale with thousands separators.
 func money(d decimal.Decimal) string {
-	s := d.StringFixed(2)
+	s := paysync.FormatAmount(d, paysync.DefaultCurrency)
 	sign := ""
 	if strings.HasPrefix(s, "-") {
 		sign, s = "-", s[1:]

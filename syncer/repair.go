@@ -72,7 +72,9 @@ type PayRefundMove struct {
 	RefundedBefore, RefundedAfter decimal.Decimal
 	ReservedBefore, ReservedAfter decimal.Decimal
 	StatusBefore, StatusAfter     paysync.PayRefundStatus
-	Anomalies                     []paysync.AnomalyCode // the pay order's anomalies the move raises
+	// BalanceBefore and BalanceAfter are the pay order's RefundableBalance.
+	BalanceBefore, BalanceAfter decimal.Decimal
+	Anomalies                   []paysync.AnomalyCode // the pay order's anomalies the move raises
 }
 
 // Repair applies a person's repair, or previews it when req.DryRun: the move

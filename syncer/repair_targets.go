@@ -317,7 +317,8 @@ func payoutTarget[O any](ctx context.Context, s *Syncer, c *call, k *payoutKind[
 			change, after, anomalies := settleRefund(pay, p.amount, from, to, now)
 			m := &PayRefundMove{OrderNo: pay.OrderNo, RefundedBefore: pay.RefundedAmount, RefundedAfter: after.RefundedAmount,
 				ReservedBefore: pay.ReservedAmount, ReservedAfter: after.ReservedAmount, StatusBefore: pay.RefundStatus,
-				StatusAfter: after.RefundStatus, Anomalies: anomalies}
+				StatusAfter: after.RefundStatus, BalanceBefore: pay.RefundableBalance(),
+				BalanceAfter: after.RefundableBalance(), Anomalies: anomalies}
 			pay = after
 			return change, m, after
 		}

@@ -376,6 +376,8 @@ func TestRepairRefundMovesThePayOrder(t *testing.T) {
 	assert.True(t, p.Pay.RefundedBefore.Equal(decimal.RequireFromString("4")))
 	assert.True(t, p.Pay.RefundedAfter.IsZero())
 	assert.Equal(t, paysync.PayRefundNone, p.Pay.StatusAfter)
+	assert.True(t, p.Pay.BalanceBefore.Equal(pay.RefundableBalance()), "balance before: %s", p.Pay.BalanceBefore)
+	assert.True(t, p.Pay.BalanceAfter.Equal(pay.Amount), "the whole amount is refundable again: %s", p.Pay.BalanceAfter)
 	assert.Equal(t, "not_found", p.Channel.State)
 	assert.Equal(t, 1, e.ch.RefundQueries("R1"), "the preview asks the channel")
 

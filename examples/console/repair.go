@@ -10,7 +10,6 @@ import (
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/syncer"
-	"github.com/shopspring/decimal"
 )
 
 // target returns the kind and number a POST is about; false when it has
@@ -159,13 +158,11 @@ func checkMove(d *detail, f repairForm) *problem {
 	return nil
 }
 
-// payMove is a refund's effect on its pay order, with the refundable
-// balance before and after.
+// payMove is a refund's effect on its pay order, in the refund's currency
+// (its pay order's).
 type payMove struct {
 	*syncer.PayRefundMove
-	Currency                    string
-	BalanceBefore, BalanceAfter decimal.Decimal
-	Known                       bool // the pay order's amount could be read
+	Currency string
 }
 
 type previewBody struct {
@@ -207,13 +204,7 @@ func (h *handler) preview(w http.ResponseWriter, r *http.Request) {
 	}
 	b := previewBody{detail: d, Form: form, Preview: p}
 	if p.Pay != nil {
-		m := &payMove{PayRefundMove: p.Pay, Currency: d.Currency}
-		if d.PayOf != nil {
-			m.Known, m.Currency = true, d.PayOf.CurrencyOrDefault()
-			m.BalanceBefore = d.PayOf.Amount.Sub(p.Pay.RefundedBefore).Sub(p.Pay.ReservedBefore)
-			m.BalanceAfter = d.PayOf.Amount.Sub(p.Pay.RefundedAfter).Sub(p.Pay.ReservedAfter)
-		}
-		b.Pay = m
+		b.Pay = &payMove{PayRefundMove: p.Pay, Currency: d.Currency}
 	}
 	h.render(w, r, http.StatusOK, "preview", page{Title: "Preview: " + kindName(k) + " order " + no, Nav: string(k), Body: b})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"testing"
 
 	"github.com/paysync/paysync"
@@ -75,15 +74,33 @@ func sameTrail(t testing.TB, what string, got, want trail) {
 	sameList(t, what+": events", got.events, want.events)
 }
 
-// sameSet fails t unless got and want hold the same ids, in any order.
+// sameSet fails t unless got and want hold the same ids as often, in any
+// order, naming the first few ids that one holds and the other does not.
 func sameSet(t testing.TB, what string, got, want []string) {
 	t.Helper()
-	g, w := slices.Clone(got), slices.Clone(want)
-	slices.Sort(g)
-	slices.Sort(w)
-	if !slices.Equal(g, w) {
-		t.Errorf("%s: store holds %d, want the %d expected", what, len(g), len(w))
+	extra, lacking := without(got, want), without(want, got)
+	if len(extra) > 0 || len(lacking) > 0 {
+		t.Errorf("%s: store holds %d, want %d; stored but not expected: %q; expected but not stored: %q",
+			what, len(got), len(want), extra[:min(len(extra), 5)], lacking[:min(len(lacking), 5)])
 	}
+}
+
+// without returns the ids of a that b does not hold as many times, in a's
+// order.
+func without(a, b []string) []string {
+	left := map[string]int{}
+	for _, id := range b {
+		left[id]++
+	}
+	var out []string
+	for _, id := range a {
+		if left[id] > 0 {
+			left[id]--
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
 }
 
 func syncIDs(rs []paysync.SyncRecord) []string {

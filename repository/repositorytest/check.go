@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/paysync/paysync"
@@ -199,17 +200,59 @@ func snapshot(t testing.TB, st repository.Store, looks ...look) fields {
 // empty), page by page.
 func allOpenAnomalies(t testing.TB, st repository.Store, tradeType paysync.TradeType) []paysync.Anomaly {
 	t.Helper()
-	var all []paysync.Anomaly
-	q := repository.AnomalyQuery{TradeType: tradeType, Limit: repository.MaxPageSize}
-	for range 1000 {
-		page, err := st.ListOpenAnomalies(context.Background(), q)
+	all, _ := anomalyPages(t, st, repository.AnomalyQuery{TradeType: tradeType, Limit: repository.MaxPageSize}, 1000)
+	return all
+}
+
+// readPages reads a listing page by page, read returning the page at cursor
+// (empty: the first), until a page has no next cursor; it fails t after
+// more than maxPages. It returns the items in order and each page's size.
+func readPages[T any](t testing.TB, maxPages int, read func(cursor string) (items []T, next string, err error)) (all []T, sizes []int) {
+	t.Helper()
+	var cursor string
+	for range maxPages + 1 {
+		items, next, err := read(cursor)
 		must(t, err)
-		all = append(all, page.Anomalies...)
-		if page.Next == "" {
-			return all
+		all, sizes = append(all, items...), append(sizes, len(items))
+		if next == "" {
+			return all, sizes
 		}
-		q.Cursor = page.Next
+		cursor = next
 	}
-	t.Fatal("ListOpenAnomalies gave 1000 pages and a cursor for more")
-	return nil
+	t.Fatalf("more than %d pages", maxPages)
+	return nil, nil
+}
+
+// samePageSizes fails t unless the pages that list total items limit at a
+// time are full but the last, and the last holds the last item: a cursor
+// names a page that follows only when items follow.
+func samePageSizes(t testing.TB, what string, sizes []int, limit, total int) {
+	t.Helper()
+	want := make([]int, max(1, (total+limit-1)/limit))
+	for i := range want {
+		want[i] = min(limit, total-i*limit)
+	}
+	if !slices.Equal(sizes, want) {
+		t.Errorf("%s: pages of %v items, want %v", what, sizes, want)
+	}
+}
+
+// listedOnce fails t when listed names a key twice, or a key of stable (in
+// the listing all along, while others came and went) other than once.
+func listedOnce(t testing.TB, listed []string, stable map[string]bool) {
+	t.Helper()
+	count := map[string]int{}
+	for _, key := range listed {
+		count[key]++
+	}
+	for key, n := range count {
+		if n > 1 {
+			t.Errorf("%s listed %d times", key, n)
+		}
+	}
+	for key := range stable {
+		if count[key] != 1 {
+			t.Errorf("%s, listed all along, listed %d times, want once", key, count[key])
+		}
+	}
 }

@@ -18,15 +18,16 @@ func must(t testing.TB, err error) {
 	}
 }
 
-// wantErr fails t unless err wraps sentinel and is a paysync error.
-func wantErr(t testing.TB, what string, err error, sentinel error) {
+// wantErr fails t unless err is a paysync error wrapping one of sentinels
+// (where a contract allows more than one reading).
+func wantErr(t testing.TB, what string, err error, sentinels ...error) {
 	t.Helper()
 	var pe *paysync.Error
 	switch {
 	case err == nil:
-		t.Errorf("%s: no error, want one wrapping %v", what, sentinel)
-	case !errors.Is(err, sentinel):
-		t.Errorf("%s: got error %q, want one wrapping %v", what, err, sentinel)
+		t.Errorf("%s: no error, want one wrapping %v", what, sentinels)
+	case !slices.ContainsFunc(sentinels, func(s error) bool { return errors.Is(err, s) }):
+		t.Errorf("%s: got error %q, want one wrapping %v", what, err, sentinels)
 	case !errors.As(err, &pe):
 		t.Errorf("%s: error %q is not a *paysync.Error", what, err)
 	}

@@ -61,13 +61,14 @@ func (as *anomalies) apply(op string, e *repository.Entries) ([]paysync.Anomaly,
 		if opens := !ok || !a.Open(); opens != g.Opens {
 			return nil, paysync.Ef(op, paysync.ErrVersionConflict, "anomaly "+string(g.Code)+" of "+g.TradeNo+" changed", nil)
 		}
+		at := utc(g.At)
 		if !ok {
-			a = paysync.Anomaly{TradeType: g.TradeType, TradeNo: g.TradeNo, Code: g.Code, FirstSeenAt: g.At}
+			a = paysync.Anomaly{TradeType: g.TradeType, TradeNo: g.TradeNo, Code: g.Code, FirstSeenAt: at}
 		}
 		if g.Opens {
-			a.OpenedAt, a.ResolvedAt, a.ResolvedBy, a.Note = g.At, time.Time{}, "", ""
+			a.OpenedAt, a.ResolvedAt, a.ResolvedBy, a.Note = at, time.Time{}, "", ""
 		}
-		a.LastSeenAt = g.At
+		a.LastSeenAt = at
 		a.TimesSeen++
 		out = append(out, a)
 	}
@@ -76,7 +77,7 @@ func (as *anomalies) apply(op string, e *repository.Entries) ([]paysync.Anomaly,
 		if !ok || !a.Open() {
 			return nil, paysync.Ef(op, paysync.ErrVersionConflict, "anomaly "+string(r.Code)+" of "+r.TradeNo+" is not open", nil)
 		}
-		a.ResolvedAt, a.ResolvedBy, a.Note = r.At, r.By, r.Note
+		a.ResolvedAt, a.ResolvedBy, a.Note = utc(r.At), r.By, r.Note
 		out = append(out, a)
 	}
 	return out, nil

@@ -41,13 +41,12 @@ func (j *journal[T, ID]) taken(rows []T) (ID, bool) {
 	return none, false
 }
 
-func (j *journal[T, ID]) add(rows ...T) {
-	for _, r := range rows {
-		no := j.tradeNo(r)
-		j.at[j.id(r)] = len(j.rows)
-		j.byTrade[no] = append(j.byTrade[no], len(j.rows))
-		j.rows = append(j.rows, &r) // r is this iteration's own copy (go 1.22 loop variables)
-	}
+// add stores r, which the caller made a copy of its own.
+func (j *journal[T, ID]) add(r T) {
+	no := j.tradeNo(r)
+	j.at[j.id(r)] = len(j.rows)
+	j.byTrade[no] = append(j.byTrade[no], len(j.rows))
+	j.rows = append(j.rows, &r)
 }
 
 // positions yields the positions of the rows about tradeNo, of every row

@@ -2,7 +2,6 @@ package memstore_test
 
 import (
 	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -17,9 +16,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// The conformance suite (memstore_test.go) asserts the port; these tests
-// assert what is memstore's own: its indexes, its cursors, its copies and
-// the work its claims and pages do.
+// The conformance suite (memstore_test.go) asserts the port, copies and
+// ended contexts included; these tests assert what is memstore's own: its
+// indexes, its cursors, its journals and the work its claims and pages do.
 
 var t0 = time.Date(2024, 5, 12, 8, 0, 0, 0, time.UTC)
 
@@ -197,51 +196,6 @@ func TestScheduleMatchesModel(t *testing.T) {
 	}
 }
 
-// TestCopies changes, in place, everything a caller passed in or got back
-// that holds memory by reference, and reads the store again.
-func TestCopies(t *testing.T) {
-	ctx := t.Context()
-	s := memstore.New()
-	alloc := paysync.AllocationOrder{AllocationNo: "A1", BizAllocationNo: "biz-A1", OrderNo: "P1",
-		Status: paysync.AllocProcessing, CreatedAt: t0,
-		Receivers: []paysync.AllocationReceiver{{ReceiverNo: "r1", Result: paysync.ReceiverPending}}}
-	sync := paysync.SyncRecord{ID: uuid.New(), TradeType: paysync.TradeAllocation, TradeNo: "A1",
-		Raw: []byte("raw"), Anomalies: []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}, CreatedAt: t0}
-	event := paysync.Event{ID: uuid.New(), Type: paysync.EventAllocationEnd, TradeType: paysync.TradeAllocation,
-		TradeNo: "A1", Payload: []byte(`{"a":1}`), CreatedAt: t0}
-	must(t, s.CreateAllocationOrder(ctx, alloc))
-	must(t, s.SaveEntries(ctx, repository.Entries{Sync: sync, Events: []paysync.Event{event}}))
-
-	scribble := func(a *paysync.AllocationOrder, r *paysync.SyncRecord, e *paysync.Event) {
-		a.Receivers[0].Result = paysync.ReceiverFail
-		r.Raw[0], r.Anomalies[0], e.Payload[0] = 'X', paysync.AnomalyTradeMismatch, 'X'
-	}
-	scribble(&alloc, &sync, &event) // what was passed in
-	readAll := func() (paysync.AllocationOrder, paysync.SyncRecord, paysync.Event) {
-		a, err := s.GetAllocationOrder(ctx, "A1")
-		must(t, err)
-		r, err := s.GetSyncRecord(ctx, sync.ID)
-		must(t, err)
-		events, err := s.ListEvents(ctx, repository.EventFilter{})
-		must(t, err)
-		return a, r, events[0]
-	}
-	a, r, e := readAll()
-	scribble(&a, &r, &e) // what came out
-	for _, list := range []func() error{
-		func() error { _, err := s.ListAllocationOrders(ctx, "P1"); return err },
-		func() error { _, err := s.ListSyncRecords(ctx, repository.RecordFilter{}); return err },
-	} {
-		must(t, list())
-	}
-	a, r, e = readAll()
-	if a.Receivers[0].Result != paysync.ReceiverPending || string(r.Raw) != "raw" ||
-		r.Anomalies[0] != paysync.AnomalyAmountMismatch || string(e.Payload) != `{"a":1}` {
-		t.Errorf("the store shares memory: receiver %s, raw %q, anomaly %s, payload %q",
-			a.Receivers[0].Result, r.Raw, r.Anomalies[0], e.Payload)
-	}
-}
-
 // TestCursors: a cursor is good for the query that made it only.
 func TestCursors(t *testing.T) {
 	ctx := t.Context()
@@ -297,61 +251,6 @@ func TestCursors(t *testing.T) {
 	if len(next.Orders) != 1 || next.Orders[0].TradeNo != "P0000000001" || len(nextAnomalies.Anomalies) != 1 ||
 		nextAnomalies.Anomalies[0].TradeNo != "P0000000001" || nextAnomalies.Next != "" {
 		t.Errorf("second pages: %+v, %+v", next, nextAnomalies)
-	}
-}
-
-// TestRefundCommitIsAllOrNothing: a refund's commit that fails on the pay
-// order's version, or on an anomaly, stores nothing of either order.
-func TestRefundCommitIsAllOrNothing(t *testing.T) {
-	ctx := t.Context()
-	s := memstore.New()
-	pay := payOrder("P1", t0)
-	pay.Status = paysync.PaySuccess
-	must(t, s.CreatePayOrder(ctx, pay))
-	refund := paysync.RefundOrder{RefundNo: "R1", BizRefundNo: "biz-R1", OrderNo: "P1", Amount: decimal.New(5, 0),
-		Status: paysync.RefundProgress, CreatedAt: t0, UpdatedAt: t0}
-	reserve := repository.PayRefundChange{OrderNo: "P1", Version: 1, ReservedAmount: decimal.New(5, 0),
-		RefundStatus: paysync.PayRefunding, UpdatedAt: t0}
-	must(t, s.CreateRefundOrder(ctx, refund, reserve, repository.Entries{}))
-
-	done := refund
-	done.Version, done.Status = 1, paysync.RefundSuccess
-	refunded := repository.PayRefundChange{OrderNo: "P1", Version: 2, RefundedAmount: decimal.New(5, 0),
-		RefundStatus: paysync.PayRefundPartial, UpdatedAt: t0.Add(time.Minute)}
-	stale := refunded
-	stale.Version = 1
-	sync := paysync.SyncRecord{ID: uuid.New(), TradeType: paysync.TradeRefund, TradeNo: "R1", CreatedAt: t0}
-	notOpen := repository.Entries{Sync: sync, Resolutions: []repository.AnomalyResolution{{TradeType: paysync.TradeRefund,
-		TradeNo: "R1", Code: paysync.AnomalyRefundNotAtChannel, At: t0, By: "ops"}}}
-	tests := []struct {
-		name string
-		pay  *repository.PayRefundChange
-		e    repository.Entries
-		want error
-	}{
-		{"the pay order moved on", &stale, repository.Entries{Sync: sync}, paysync.ErrVersionConflict},
-		{"an anomaly that is not open", &refunded, notOpen, paysync.ErrVersionConflict},
-		{"another pay order", &repository.PayRefundChange{OrderNo: "P2", Version: 2, RefundStatus: paysync.PayRefunding}, repository.Entries{}, paysync.ErrInvalidRequest},
-	}
-	for _, tc := range tests {
-		if err := s.CommitRefundOrder(ctx, done, tc.pay, tc.e); !errors.Is(err, tc.want) {
-			t.Fatalf("%s: %v, want %v", tc.name, err, tc.want)
-		}
-		r, err := s.GetRefundOrder(ctx, "R1")
-		must(t, err)
-		p, err := s.GetPayOrder(ctx, "P1")
-		must(t, err)
-		records, err := s.ListSyncRecords(ctx, repository.RecordFilter{})
-		must(t, err)
-		if r.Version != 1 || p.Version != 2 || !p.RefundedAmount.IsZero() || len(records) != 0 {
-			t.Fatalf("%s: refund v%d, pay v%d refunded %s, %d records; want nothing stored", tc.name, r.Version, p.Version, p.RefundedAmount, len(records))
-		}
-	}
-	must(t, s.CommitRefundOrder(ctx, done, &refunded, repository.Entries{Sync: sync}))
-	p, err := s.GetPayOrder(ctx, "P1")
-	must(t, err)
-	if p.Version != 3 || !p.RefundedAmount.Equal(decimal.New(5, 0)) || p.RefundStatus != paysync.PayRefundPartial {
-		t.Errorf("pay order after the refund: v%d refunded %s %s", p.Version, p.RefundedAmount, p.RefundStatus)
 	}
 }
 
@@ -435,20 +334,5 @@ func TestRecordsOfANumber(t *testing.T) {
 		if !slices.Equal(ids(got...), tc.want) {
 			t.Errorf("%s: listed %v, want %v", tc.name, ids(got...), tc.want)
 		}
-	}
-}
-
-// TestCanceledStoresNothing: a ctx that ended stops a write, whatever else
-// is wrong with it.
-func TestCanceledStoresNothing(t *testing.T) {
-	ctx, cancel := context.WithCancel(t.Context())
-	cancel()
-	s := memstore.New()
-	err := s.CreatePayOrder(ctx, payOrder("P1", t0))
-	if !errors.Is(err, paysync.ErrCanceled) || !errors.Is(err, context.Canceled) {
-		t.Fatalf("create with an ended ctx: %v", err)
-	}
-	if _, err := s.GetPayOrder(t.Context(), "P1"); !errors.Is(err, paysync.ErrOrderNotFound) {
-		t.Fatalf("after a canceled create: %v, want ErrOrderNotFound", err)
 	}
 }

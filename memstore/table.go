@@ -265,7 +265,7 @@ func (t *table[O]) claim(c repository.Claim) []O {
 	for _, e := range ended {
 		t.update(e, func() { e.leased = false })
 	}
-	var claimed []*entry[O]
+	claimed := make([]*entry[O], 0, min(c.Limit, t.ready.Len()))
 	t.ready.Ascend(func(it item[O]) bool {
 		t.visited()
 		if it.at > now {

@@ -178,35 +178,23 @@ func testListOpenAnomalies(t *testing.T, st repository.Store, _ Options) {
 	}
 }
 
-// pages reads every page of q, failing t after more pages than the
-// anomalies could fill.
-func pages(t *testing.T, st repository.Store, q repository.AnomalyQuery, max int) (all []paysync.Anomaly, sizes []int) {
+// anomalyPages reads every page of q, failing t after more than maxPages.
+func anomalyPages(t testing.TB, st repository.Store, q repository.AnomalyQuery, maxPages int) ([]paysync.Anomaly, []int) {
 	t.Helper()
-	for range max + 1 {
+	return readPages(t, maxPages, func(cursor string) ([]paysync.Anomaly, string, error) {
+		q.Cursor = cursor
 		page, err := st.ListOpenAnomalies(t.Context(), q)
-		must(t, err)
-		all = append(all, page.Anomalies...)
-		sizes = append(sizes, len(page.Anomalies))
-		if page.Next == "" {
-			return all, sizes
-		}
-		q.Cursor = page.Next
-	}
-	t.Fatalf("more than %d pages", max)
-	return nil, nil
+		return page.Anomalies, page.Next, err
+	})
 }
 
 func testListOpenAnomaliesPaging(t *testing.T, st repository.Store, _ Options) {
 	open := listWorld(t, st)
 	for _, limit := range []int{1, 2, 3, len(open) - 1, len(open)} {
-		got, sizes := pages(t, st, repository.AnomalyQuery{Limit: limit}, len(open))
+		got, sizes := anomalyPages(t, st, repository.AnomalyQuery{Limit: limit}, len(open))
 		what := fmt.Sprintf("pages of %d", limit)
 		same(t, what, listFields(anomalyFields, got), listFields(anomalyFields, open))
-		for i, n := range sizes {
-			if want := min(limit, len(open)-i*limit); n != want {
-				t.Errorf("%s: page %d has %d anomalies, want %d", what, i, n, want)
-			}
-		}
+		samePageSizes(t, what, sizes, limit, len(open))
 	}
 	pay := []paysync.Anomaly{}
 	for _, a := range open {
@@ -214,7 +202,7 @@ func testListOpenAnomaliesPaging(t *testing.T, st repository.Store, _ Options) {
 			pay = append(pay, a)
 		}
 	}
-	got, _ := pages(t, st, repository.AnomalyQuery{TradeType: paysync.TradePay, Limit: 1}, len(pay))
+	got, _ := anomalyPages(t, st, repository.AnomalyQuery{TradeType: paysync.TradePay, Limit: 1}, len(pay))
 	same(t, "pay anomalies a page of 1 at a time", listFields(anomalyFields, got), listFields(anomalyFields, pay))
 }
 
@@ -279,20 +267,7 @@ func testListOpenAnomaliesWhileChanging(t *testing.T, st repository.Store, _ Opt
 		}
 		q.Cursor = p.Next
 	}
-	count := map[string]int{}
-	for _, a := range listed {
-		count[anomalyKey(a)]++
-	}
-	for key, n := range count {
-		if n > 1 {
-			t.Errorf("%s listed %d times", key, n)
-		}
-	}
-	for key := range stable {
-		if count[key] != 1 {
-			t.Errorf("%s, open all along, listed %d times, want once", key, count[key])
-		}
-	}
+	listedOnce(t, anomalyKeys(listed), stable)
 	if !slices.IsSortedFunc(listed, compareAnomalies) {
 		t.Errorf("pages out of order: %q", anomalyKeys(listed))
 	}
@@ -327,10 +302,10 @@ func testListOpenAnomaliesPageSize(t *testing.T, st repository.Store, _ Options)
 			t.Errorf("%s: %d anomalies and cursor %q, want %d and a cursor", c.name, len(page.Anomalies), page.Next, c.want)
 		}
 	}
-	got, sizes := pages(t, st, repository.AnomalyQuery{Limit: repository.MaxPageSize + 1}, len(all))
-	if len(got) != len(all) || !slices.Equal(sizes, []int{repository.MaxPageSize, 1}) {
-		t.Errorf("pages of %d anomalies: sizes %v, want [%d 1]", len(all), sizes, repository.MaxPageSize)
-	}
+	got, sizes := anomalyPages(t, st, repository.AnomalyQuery{Limit: repository.MaxPageSize + 1}, len(all))
+	same(t, "pages of a limit above the maximum", listFields(anomalyFields, got),
+		listFields(anomalyFields, slices.SortedFunc(slices.Values(all), compareAnomalies)))
+	samePageSizes(t, "pages of a limit above the maximum", sizes, repository.MaxPageSize, len(all))
 }
 
 func testListOpenAnomaliesInvalid(t *testing.T, st repository.Store, _ Options) {

@@ -18,15 +18,16 @@ func must(t testing.TB, err error) {
 	}
 }
 
-// wantErr fails t unless err wraps sentinel and is a paysync error.
-func wantErr(t testing.TB, what string, err error, sentinel error) {
+// wantErr fails t unless err is a paysync error wrapping one of sentinels
+// (where a contract allows more than one reading).
+func wantErr(t testing.TB, what string, err error, sentinels ...error) {
 	t.Helper()
 	var pe *paysync.Error
 	switch {
 	case err == nil:
-		t.Errorf("%s: no error, want one wrapping %v", what, sentinel)
-	case !errors.Is(err, sentinel):
-		t.Errorf("%s: got error %q, want one wrapping %v", what, err, sentinel)
+		t.Errorf("%s: no error, want one wrapping %v", what, sentinels)
+	case !slices.ContainsFunc(sentinels, func(s error) bool { return errors.Is(err, s) }):
+		t.Errorf("%s: got error %q, want one wrapping %v", what, err, sentinels)
 	case !errors.As(err, &pe):
 		t.Errorf("%s: error %q is not a *paysync.Error", what, err)
 	}
@@ -75,15 +76,33 @@ func sameTrail(t testing.TB, what string, got, want trail) {
 	sameList(t, what+": events", got.events, want.events)
 }
 
-// sameSet fails t unless got and want hold the same ids, in any order.
+// sameSet fails t unless got and want hold the same ids as often, in any
+// order, naming the first few ids that one holds and the other does not.
 func sameSet(t testing.TB, what string, got, want []string) {
 	t.Helper()
-	g, w := slices.Clone(got), slices.Clone(want)
-	slices.Sort(g)
-	slices.Sort(w)
-	if !slices.Equal(g, w) {
-		t.Errorf("%s: store holds %d, want the %d expected", what, len(g), len(w))
+	extra, lacking := without(got, want), without(want, got)
+	if len(extra) > 0 || len(lacking) > 0 {
+		t.Errorf("%s: store holds %d, want %d; stored but not expected: %q; expected but not stored: %q",
+			what, len(got), len(want), extra[:min(len(extra), 5)], lacking[:min(len(lacking), 5)])
 	}
+}
+
+// without returns the ids of a that b does not hold as many times, in a's
+// order.
+func without(a, b []string) []string {
+	left := map[string]int{}
+	for _, id := range b {
+		left[id]++
+	}
+	var out []string
+	for _, id := range a {
+		if left[id] > 0 {
+			left[id]--
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
 }
 
 func syncIDs(rs []paysync.SyncRecord) []string {
@@ -182,17 +201,59 @@ func snapshot(t testing.TB, st repository.Store, looks ...look) fields {
 // empty), page by page.
 func allOpenAnomalies(t testing.TB, st repository.Store, tradeType paysync.TradeType) []paysync.Anomaly {
 	t.Helper()
-	var all []paysync.Anomaly
-	q := repository.AnomalyQuery{TradeType: tradeType, Limit: repository.MaxPageSize}
-	for range 1000 {
-		page, err := st.ListOpenAnomalies(context.Background(), q)
+	all, _ := anomalyPages(t, st, repository.AnomalyQuery{TradeType: tradeType, Limit: repository.MaxPageSize}, 1000)
+	return all
+}
+
+// readPages reads a listing page by page, read returning the page at cursor
+// (empty: the first), until a page has no next cursor; it fails t after
+// more than maxPages. It returns the items in order and each page's size.
+func readPages[T any](t testing.TB, maxPages int, read func(cursor string) (items []T, next string, err error)) (all []T, sizes []int) {
+	t.Helper()
+	var cursor string
+	for range maxPages + 1 {
+		items, next, err := read(cursor)
 		must(t, err)
-		all = append(all, page.Anomalies...)
-		if page.Next == "" {
-			return all
+		all, sizes = append(all, items...), append(sizes, len(items))
+		if next == "" {
+			return all, sizes
 		}
-		q.Cursor = page.Next
+		cursor = next
 	}
-	t.Fatal("ListOpenAnomalies gave 1000 pages and a cursor for more")
-	return nil
+	t.Fatalf("more than %d pages", maxPages)
+	return nil, nil
+}
+
+// samePageSizes fails t unless the pages that list total items limit at a
+// time are full but the last, and the last holds the last item: a cursor
+// names a page that follows only when items follow.
+func samePageSizes(t testing.TB, what string, sizes []int, limit, total int) {
+	t.Helper()
+	want := make([]int, max(1, (total+limit-1)/limit))
+	for i := range want {
+		want[i] = min(limit, total-i*limit)
+	}
+	if !slices.Equal(sizes, want) {
+		t.Errorf("%s: pages of %v items, want %v", what, sizes, want)
+	}
+}
+
+// listedOnce fails t when listed names a key twice, or a key of stable (in
+// the listing all along, while others came and went) other than once.
+func listedOnce(t testing.TB, listed []string, stable map[string]bool) {
+	t.Helper()
+	count := map[string]int{}
+	for _, key := range listed {
+		count[key]++
+	}
+	for key, n := range count {
+		if n > 1 {
+			t.Errorf("%s listed %d times", key, n)
+		}
+	}
+	for key := range stable {
+		if count[key] != 1 {
+			t.Errorf("%s, listed all along, listed %d times, want once", key, count[key])
+		}
+	}
 }

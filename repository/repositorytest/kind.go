@@ -23,8 +23,6 @@ type kind[O any] struct {
 	schedule   func(*O) *paysync.Schedule
 	version    func(*O) *int64
 	timestamps func(*O) (createdAt, updatedAt *time.Time)
-	status     func(O) string
-	setStatus  func(*O, string)
 	// statuses lists every status of the kind.
 	statuses []string
 	// change edits o the way a sync that keeps it in the schedule would:
@@ -78,6 +76,9 @@ func (k kind[O]) biz(o O) string {
 	_, biz := k.numbers(&o)
 	return *biz
 }
+
+// status is o's status, as a listing shows it.
+func (k kind[O]) status(o O) string { return k.summary(o).Status }
 
 func (k kind[O]) nos(os []O) []string {
 	out := make([]string, len(os))

@@ -12,6 +12,15 @@ import (
 // bogus is a value no status, result or receiver result has.
 const bogus = "bogus"
 
+// names returns statuses as the strings a listing filters by.
+func names[S ~string](statuses []S) []string {
+	out := make([]string, len(statuses))
+	for i, s := range statuses {
+		out[i] = string(s)
+	}
+	return out
+}
+
 // scheduleUTC normalises the times of s as a store must.
 func scheduleUTC(s paysync.Schedule) paysync.Schedule {
 	s.NextSyncAt, s.LeaseUntil = utc(s.NextSyncAt), utc(s.LeaseUntil)
@@ -23,10 +32,6 @@ func payKind() kind[paysync.PayOrder] {
 	set := func(s paysync.PayStatus, channel string) func(*O) {
 		return func(o *O) { o.Status, o.Channel = s, channel }
 	}
-	var statuses []string
-	for _, s := range paysync.PayStatuses() {
-		statuses = append(statuses, string(s))
-	}
 	return kind[O]{
 		tradeType:  paysync.TradePay,
 		notFound:   paysync.ErrOrderNotFound,
@@ -36,9 +41,7 @@ func payKind() kind[paysync.PayOrder] {
 		schedule:   func(o *O) *paysync.Schedule { return &o.Schedule },
 		version:    func(o *O) *int64 { return &o.Version },
 		timestamps: func(o *O) (*time.Time, *time.Time) { return &o.CreatedAt, &o.UpdatedAt },
-		status:     func(o O) string { return string(o.Status) },
-		setStatus:  func(o *O, s string) { o.Status = paysync.PayStatus(s) },
-		statuses:   statuses,
+		statuses:   names(paysync.PayStatuses()),
 		change: func(o *O, at time.Time) {
 			o.OutOrderNo = "wx2-" + o.OrderNo
 			o.Channel = "alipay"
@@ -99,10 +102,6 @@ func allocationKind() kind[paysync.AllocationOrder] {
 	set := func(s paysync.AllocationStatus) func(*O) {
 		return func(o *O) { o.Status = s }
 	}
-	var statuses []string
-	for _, s := range paysync.AllocationStatuses() {
-		statuses = append(statuses, string(s))
-	}
 	return kind[O]{
 		tradeType:  paysync.TradeAllocation,
 		notFound:   paysync.ErrAllocationNotFound,
@@ -112,9 +111,7 @@ func allocationKind() kind[paysync.AllocationOrder] {
 		schedule:   func(o *O) *paysync.Schedule { return &o.Schedule },
 		version:    func(o *O) *int64 { return &o.Version },
 		timestamps: func(o *O) (*time.Time, *time.Time) { return &o.CreatedAt, &o.UpdatedAt },
-		status:     func(o O) string { return string(o.Status) },
-		setStatus:  func(o *O, s string) { o.Status = paysync.AllocationStatus(s) },
-		statuses:   statuses,
+		statuses:   names(paysync.AllocationStatuses()),
 		change: func(o *O, at time.Time) {
 			o.OutAllocationNo = "wx-alloc-" + o.AllocationNo
 			o.OutOrderNo = "wx2-pay-" + o.AllocationNo
@@ -198,10 +195,6 @@ func refundKind() kind[paysync.RefundOrder] {
 	set := func(s paysync.RefundOrderStatus, watched bool) func(*O) {
 		return func(o *O) { o.Status, o.Watched = s, watched }
 	}
-	var statuses []string
-	for _, s := range paysync.RefundOrderStatuses() {
-		statuses = append(statuses, string(s))
-	}
 	return kind[O]{
 		tradeType:  paysync.TradeRefund,
 		notFound:   paysync.ErrRefundNotFound,
@@ -211,9 +204,7 @@ func refundKind() kind[paysync.RefundOrder] {
 		schedule:   func(o *O) *paysync.Schedule { return &o.Schedule },
 		version:    func(o *O) *int64 { return &o.Version },
 		timestamps: func(o *O) (*time.Time, *time.Time) { return &o.CreatedAt, &o.UpdatedAt },
-		status:     func(o O) string { return string(o.Status) },
-		setStatus:  func(o *O, s string) { o.Status = paysync.RefundOrderStatus(s) },
-		statuses:   statuses,
+		statuses:   names(paysync.RefundOrderStatuses()),
 		change: func(o *O, at time.Time) {
 			// Closed on a not_found answer and watched: still scheduled.
 			o.OutRefundNo = "wx-refund-" + o.RefundNo
@@ -280,10 +271,6 @@ func transferKind() kind[paysync.TransferOrder] {
 	set := func(s paysync.TransferStatus) func(*O) {
 		return func(o *O) { o.Status = s }
 	}
-	var statuses []string
-	for _, s := range paysync.TransferStatuses() {
-		statuses = append(statuses, string(s))
-	}
 	return kind[O]{
 		tradeType:  paysync.TradeTransfer,
 		notFound:   paysync.ErrTransferNotFound,
@@ -293,9 +280,7 @@ func transferKind() kind[paysync.TransferOrder] {
 		schedule:   func(o *O) *paysync.Schedule { return &o.Schedule },
 		version:    func(o *O) *int64 { return &o.Version },
 		timestamps: func(o *O) (*time.Time, *time.Time) { return &o.CreatedAt, &o.UpdatedAt },
-		status:     func(o O) string { return string(o.Status) },
-		setStatus:  func(o *O, s string) { o.Status = paysync.TransferStatus(s) },
-		statuses:   statuses,
+		statuses:   names(paysync.TransferStatuses()),
 		change: func(o *O, at time.Time) {
 			// Still in progress (the only scheduled status); every other
 			// field moves.

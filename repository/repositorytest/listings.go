@@ -119,21 +119,14 @@ func expectPage[O any](k kind[O], world map[string]listed[O], keep func(listed[O
 	return out
 }
 
-// listAll reads every page of q, failing t after more than max pages.
-func listAll(t *testing.T, st repository.Store, q repository.OrderQuery, max int) (all []repository.OrderSummary, sizes []int) {
+// orderPages reads every page of q, failing t after more than maxPages.
+func orderPages(t testing.TB, st repository.Store, q repository.OrderQuery, maxPages int) ([]repository.OrderSummary, []int) {
 	t.Helper()
-	for range max + 1 {
+	return readPages(t, maxPages, func(cursor string) ([]repository.OrderSummary, string, error) {
+		q.Cursor = cursor
 		page, err := st.ListOrders(t.Context(), q)
-		must(t, err)
-		all = append(all, page.Orders...)
-		sizes = append(sizes, len(page.Orders))
-		if page.Next == "" {
-			return all, sizes
-		}
-		q.Cursor = page.Next
-	}
-	t.Fatalf("more than %d pages", max)
-	return nil, nil
+		return page.Orders, page.Next, err
+	})
 }
 
 func testListOrders[O any](t *testing.T, s suite, k kind[O]) {
@@ -166,14 +159,10 @@ func testListOrders[O any](t *testing.T, s suite, k kind[O]) {
 		for _, limit := range []int{1, 2, 3} {
 			q := c.q
 			q.Limit = limit
-			got, sizes := listAll(t, st, q, len(c.want))
+			got, sizes := orderPages(t, st, q, len(c.want))
 			what := fmt.Sprintf("%s, pages of %d", c.name, limit)
 			same(t, what, listFields(summaryFields, got), listFields(summaryFields, c.want))
-			for i, n := range sizes {
-				if want := min(limit, len(c.want)-i*limit); n != want {
-					t.Errorf("%s: page %d has %d orders, want %d", what, i, n, want)
-				}
-			}
+			samePageSizes(t, what, sizes, limit, len(c.want))
 		}
 	}
 }
@@ -249,21 +238,12 @@ func testListOrdersWhileChanging[O any](t *testing.T, s suite, k kind[O]) {
 		}
 		q.Cursor = p.Next
 	}
-	count := map[string]int{}
+	var nos []string
 	for _, o := range all {
-		count[o.TradeNo]++
+		nos = append(nos, o.TradeNo)
 	}
-	for no, n := range count {
-		if n > 1 {
-			t.Errorf("%s listed %d times", no, n)
-		}
-	}
-	for no := range stable {
-		if count[no] != 1 {
-			t.Errorf("%s, in the status all along, listed %d times, want once", no, count[no])
-		}
-	}
-	if count["o-6"] != 0 {
+	listedOnce(t, nos, stable)
+	if slices.Contains(nos, "o-6") {
 		t.Errorf("o-6 listed after it left the status")
 	}
 	if !slices.IsSortedFunc(all, byNewest) {

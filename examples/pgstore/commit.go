@@ -114,29 +114,57 @@ type write struct {
 // and paysync.ErrInternal when the database fails.
 //
 // The order's write and its entries are one statement; the pay order's
-// change and the anomalies follow it in the same transaction (see inTx), and
-// any of them may refuse the commit after the order's write has run.
+// change and the anomaly steps follow it in the same batch, so the
+// transaction takes three round trips (BEGIN, the batch, COMMIT) however
+// much it writes (see inTx). The server runs the batch's statements in
+// order; any of them may refuse the commit after the order's write has run,
+// and a refusal is only explained (missed, payMissed) once the batch is read.
 func (s *Store) commit(ctx context.Context, op string, w write, e repository.Entries, pay *repository.PayRefundChange, refundNo string) error {
 	if err := validateAnomalyEntries(op, e); err != nil {
 		return err
 	}
-	sql := entriesHead + w.sql + entriesTail
-	args := append(entriesArgs(e), w.args...)
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+	var b pgx.Batch
+	b.Queue(entriesHead+w.sql+entriesTail, append(entriesArgs(e), w.args...)...).QueryRow(func(row pgx.Row) error {
 		var n int64
-		if err := tx.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+		if err := row.Scan(&n); err != nil {
 			return err
 		}
-		if n != 1 {
-			return missed(ctx, op, tx, w)
-		}
-		if pay != nil {
-			if err := changePay(ctx, op, tx, *pay, refundNo); err != nil {
-				return err
-			}
-		}
-		return applyAnomalies(ctx, op, tx, e)
+		return matched(n, orderNoRow)
 	})
+	if pay != nil {
+		queuePayChange(&b, *pay, refundNo)
+	}
+	queueAnomalies(&b, op, e)
+	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+		err := tx.SendBatch(ctx, &b).Close()
+		switch err {
+		case orderNoRow:
+			return missed(ctx, op, tx, w)
+		case payNoRow:
+			return payMissed(ctx, op, tx, *pay, refundNo)
+		}
+		return err
+	})
+}
+
+// noRow is what a batch's callback returns for a compare-and-swap that
+// matched no row; the transaction then asks the database why, which it
+// cannot do while the batch is being read.
+type noRow string
+
+const (
+	orderNoRow noRow = "the order's write"
+	payNoRow   noRow = "the pay order's change"
+)
+
+func (e noRow) Error() string { return string(e) + " matched no row" }
+
+// matched returns nil when a compare-and-swap wrote one row, else miss.
+func matched(rows int64, miss noRow) error {
+	if rows != 1 {
+		return miss
+	}
+	return nil
 }
 
 // missed explains a write that matched no order: w.notFound when the order

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
@@ -139,8 +140,8 @@ func (s *Store) ListRefundOrders(ctx context.Context, orderNo string) ([]paysync
 }
 
 // CommitRefundOrder stores r as the refund's new state and, when pay is not
-// nil, its pay order's refund fields, with e: one statement without pay and
-// anomalies, else one transaction (see repository.RefundOrders). It returns
+// nil, its pay order's refund fields, with e, in one transaction (see
+// repository.RefundOrders). It returns
 // an error wrapping paysync.ErrVersionConflict when either order's version is
 // stale or an anomaly disagrees with e, paysync.ErrRefundNotFound for a
 // missing refund, paysync.ErrOrderNotFound for a missing pay order,
@@ -162,20 +163,21 @@ func (s *Store) CommitRefundOrder(ctx context.Context, r paysync.RefundOrder, pa
 	return s.commit(ctx, op, w, e, pay, r.RefundNo)
 }
 
-// changePay writes pay in tx, after refund refundNo's own write. It returns
-// an error wrapping paysync.ErrOrderNotFound when the pay order is missing,
-// paysync.ErrInvalidRequest when the refund is not one of its refunds, and
-// paysync.ErrVersionConflict when its version is not pay.Version; the caller
-// then rolls tx back, refund and all.
-func changePay(ctx context.Context, op string, tx pgx.Tx, pay repository.PayRefundChange, refundNo string) error {
-	tag, err := tx.Exec(ctx, payRefundSQL, pay.OrderNo, pay.Version, pay.RefundedAmount.String(),
-		pay.ReservedAmount.String(), string(pay.RefundStatus), ts(pay.UpdatedAt), refundNo)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 1 {
-		return nil
-	}
+// queuePayChange adds the write of pay to b, after refund refundNo's own
+// write; a change that matches no row ends the batch with payNoRow.
+func queuePayChange(b *pgx.Batch, pay repository.PayRefundChange, refundNo string) {
+	b.Queue(payRefundSQL, pay.OrderNo, pay.Version, pay.RefundedAmount.String(), pay.ReservedAmount.String(),
+		string(pay.RefundStatus), ts(pay.UpdatedAt), refundNo).Exec(func(tag pgconn.CommandTag) error {
+		return matched(tag.RowsAffected(), payNoRow)
+	})
+}
+
+// payMissed explains, in tx, a change of pay that matched no row: an error
+// wrapping paysync.ErrOrderNotFound when the pay order is missing,
+// paysync.ErrInvalidRequest when refund refundNo is not one of its refunds,
+// and paysync.ErrVersionConflict when its version is not pay.Version; the
+// caller then rolls tx back, refund and all.
+func payMissed(ctx context.Context, op string, tx pgx.Tx, pay repository.PayRefundChange, refundNo string) error {
 	var payFound, ofPay bool
 	if err := tx.QueryRow(ctx, payRefundMissSQL, pay.OrderNo, refundNo).Scan(&payFound, &ofPay); err != nil {
 		return err

@@ -96,13 +96,12 @@ func (s *Store) CreateAllocationOrder(ctx context.Context, o paysync.AllocationO
 		return paysync.E(op, paysync.ErrInternal, err)
 	}
 	in, next := schedule(o.Scheduled(), o.Schedule, o.CreatedAt)
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, createAllocSQL, o.AllocationNo, o.BizAllocationNo, o.OutAllocationNo,
+	return s.inTx(ctx, op, func(b *pgx.Batch) {
+		b.Queue(createAllocSQL, o.AllocationNo, o.BizAllocationNo, o.OutAllocationNo,
 			o.OrderNo, o.OutOrderNo, o.Channel, o.Amount.String(), o.Currency, string(o.Status),
 			string(o.Result), receivers, ts(o.FinishedAt), ts(o.CreatedAt), ts(o.UpdatedAt),
 			in, next, int64(o.Schedule.Attempts), o.Schedule.Exhausted)
-		return err
-	})
+	}, nil)
 }
 
 // GetAllocationOrder returns the order with system number allocationNo. It

@@ -25,14 +25,13 @@ func claim[T any](ctx context.Context, s *Store, op, sql string, c repository.Cl
 		return nil, paysync.Ef(op, paysync.ErrInvalidRequest, "invalid claim", err)
 	}
 	var orders []T
-	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, sql, c.Owner, tsAlways(c.Until), tsAlways(c.Now), c.Limit)
-		if err != nil {
+	err := s.inTx(ctx, op, func(b *pgx.Batch) {
+		b.Queue(sql, c.Owner, tsAlways(c.Until), tsAlways(c.Now), c.Limit).Query(func(rows pgx.Rows) error {
+			var err error
+			orders, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (T, error) { return scan(row) })
 			return err
-		}
-		orders, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (T, error) { return scan(row) })
-		return err
-	})
+		})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}

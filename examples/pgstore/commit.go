@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
 )
@@ -115,7 +116,7 @@ type write struct {
 //
 // The order's write and its entries are one statement; the pay order's
 // change and the anomaly steps follow it in the same batch, so the
-// transaction takes three round trips (BEGIN, the batch, COMMIT) however
+// transaction takes two round trips (BEGIN with the batch, COMMIT) however
 // much it writes (see inTx). The server runs the batch's statements in
 // order; any of them may refuse the commit after the order's write has run,
 // and a refusal is only explained (missed, payMissed) once the batch is read.
@@ -123,25 +124,25 @@ func (s *Store) commit(ctx context.Context, op string, w write, e repository.Ent
 	if err := validateAnomalyEntries(op, e); err != nil {
 		return err
 	}
-	var b pgx.Batch
-	b.Queue(entriesHead+w.sql+entriesTail, append(entriesArgs(e), w.args...)...).QueryRow(func(row pgx.Row) error {
-		var n int64
-		if err := row.Scan(&n); err != nil {
-			return err
+	queue := func(b *pgx.Batch) {
+		b.Queue(entriesHead+w.sql+entriesTail, append(entriesArgs(e), w.args...)...).QueryRow(func(row pgx.Row) error {
+			var n int64
+			if err := row.Scan(&n); err != nil {
+				return err
+			}
+			return matched(n, orderNoRow)
+		})
+		if pay != nil {
+			queuePayChange(b, *pay, refundNo)
 		}
-		return matched(n, orderNoRow)
-	})
-	if pay != nil {
-		queuePayChange(&b, *pay, refundNo)
+		queueAnomalies(b, op, e)
 	}
-	queueAnomalies(&b, op, e)
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		err := tx.SendBatch(ctx, &b).Close()
+	return s.inTx(ctx, op, queue, func(conn *pgxpool.Conn, err error) error {
 		switch err {
 		case orderNoRow:
-			return missed(ctx, op, tx, w)
+			return missed(ctx, op, conn, w)
 		case payNoRow:
-			return payMissed(ctx, op, tx, *pay, refundNo)
+			return payMissed(ctx, op, conn, *pay, refundNo)
 		}
 		return err
 	})
@@ -169,9 +170,9 @@ func matched(rows int64, miss noRow) error {
 
 // missed explains a write that matched no order: w.notFound when the order
 // is missing, paysync.ErrVersionConflict when its version moved on.
-func missed(ctx context.Context, op string, tx pgx.Tx, w write) error {
+func missed(ctx context.Context, op string, conn *pgxpool.Conn, w write) error {
 	var found bool
-	if err := tx.QueryRow(ctx, w.exists, w.key).Scan(&found); err != nil {
+	if err := conn.QueryRow(ctx, w.exists, w.key).Scan(&found); err != nil {
 		return err
 	}
 	if !found {

@@ -82,10 +82,7 @@ func (s *Store) CreatePayOrder(ctx context.Context, o paysync.PayOrder) error {
 	if err := validatePayOrder(op, o); err != nil {
 		return err
 	}
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, createPaySQL, payCreateArgs(o)...)
-		return err
-	})
+	return s.inTx(ctx, op, func(b *pgx.Batch) { b.Queue(createPaySQL, payCreateArgs(o)...) }, nil)
 }
 
 // payCreateArgs returns the parameters of createPaySQL, which LoadPayOrders
@@ -161,10 +158,7 @@ func (s *Store) release(ctx context.Context, op, sql, owner string, keys []strin
 	if len(keys) == 0 || owner == "" {
 		return nil
 	}
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, sql, owner, keys)
-		return err
-	})
+	return s.inTx(ctx, op, func(b *pgx.Batch) { b.Queue(sql, owner, keys) }, nil)
 }
 
 // scanPayOrder reads one row of payColumns.

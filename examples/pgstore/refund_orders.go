@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
 )
@@ -172,14 +173,14 @@ func queuePayChange(b *pgx.Batch, pay repository.PayRefundChange, refundNo strin
 	})
 }
 
-// payMissed explains, in tx, a change of pay that matched no row: an error
+// payMissed explains, in conn's transaction, a change of pay that matched no row: an error
 // wrapping paysync.ErrOrderNotFound when the pay order is missing,
 // paysync.ErrInvalidRequest when refund refundNo is not one of its refunds,
 // and paysync.ErrVersionConflict when its version is not pay.Version; the
-// caller then rolls tx back, refund and all.
-func payMissed(ctx context.Context, op string, tx pgx.Tx, pay repository.PayRefundChange, refundNo string) error {
+// caller then rolls the transaction back, refund and all.
+func payMissed(ctx context.Context, op string, conn *pgxpool.Conn, pay repository.PayRefundChange, refundNo string) error {
 	var payFound, ofPay bool
-	if err := tx.QueryRow(ctx, payRefundMissSQL, pay.OrderNo, refundNo).Scan(&payFound, &ofPay); err != nil {
+	if err := conn.QueryRow(ctx, payRefundMissSQL, pay.OrderNo, refundNo).Scan(&payFound, &ofPay); err != nil {
 		return err
 	}
 	switch {

@@ -37,9 +37,9 @@ func (r *roundTrips) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, _ pgx.
 func (r *roundTrips) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyFromEndData) {}
 
 // TestRoundTrips pins how many round trips each write and read takes once
-// its statements are prepared: a write is BEGIN, one round trip of
-// statements, COMMIT, however many orders, records and anomalies it
-// touches; a read is one. Each call runs twice on a pool of one connection,
+// its statements are prepared: a write is two, BEGIN with its statements
+// and then COMMIT, however many orders, records and anomalies it touches; a
+// read is one. Each call runs twice on a pool of one connection,
 // and the second is counted, so the statement cache's first PREPARE is not.
 func TestRoundTrips(t *testing.T) {
 	pool := newPool(t)
@@ -69,34 +69,35 @@ func TestRoundTrips(t *testing.T) {
 		sighting("P2", paysync.AnomalyAmountMismatch, true), sighting("P2", paysync.AnomalyTradeMismatch, true)}}))
 
 	for _, tc := range []struct {
-		name string
-		call func() error
-		want int64
+		name    string
+		call    func() error
+		want    int64
+		wantErr *paysync.Error
 	}{
-		{"GetPayOrder", func() error { _, err := s.GetPayOrder(ctx, "P1"); return err }, 1},
-		{"CreatePayOrder", func() error { return s.CreatePayOrder(ctx, payOrder(no("C"))) }, 3},
+		{"GetPayOrder", func() error { _, err := s.GetPayOrder(ctx, "P1"); return err }, 1, nil},
+		{"CreatePayOrder", func() error { return s.CreatePayOrder(ctx, payOrder(no("C"))) }, 2, nil},
 		{"CommitPayOrder", func() error {
 			o, err := plain.GetPayOrder(ctx, "P2")
 			require.NoError(t, err)
 			return s.CommitPayOrder(ctx, o, repository.Entries{Sync: newSync(paysync.TradePay, "P2"),
 				Events: []paysync.Event{newEvent(paysync.EventPayAnomaly, paysync.TradePay, "P2")}})
-		}, 3},
+		}, 2, nil},
 		{"CommitPayOrder with two sightings", func() error {
 			o, err := plain.GetPayOrder(ctx, "P2")
 			require.NoError(t, err)
 			return s.CommitPayOrder(ctx, o, repository.Entries{Sync: newSync(paysync.TradePay, "P2"),
 				Sightings: sightings("P2")})
-		}, 3},
+		}, 2, nil},
 		{"SaveEntries with two sightings", func() error {
 			return s.SaveEntries(ctx, repository.Entries{Sync: newSync(paysync.TradePay, "P2"), Sightings: sightings("P2")})
-		}, 3},
+		}, 2, nil},
 		{"CreateRefundOrder", func() error {
 			pay, err := plain.GetPayOrder(ctx, "P1")
 			require.NoError(t, err)
 			r := no("R")
 			return s.CreateRefundOrder(ctx, refundOrder(r, "P1"), reserve(pay, "0.01"), repository.Entries{
 				Events: []paysync.Event{newEvent(paysync.EventRefundCreated, paysync.TradeRefund, r)}})
-		}, 3},
+		}, 2, nil},
 		{"CommitRefundOrder with its pay order", func() error {
 			pay, err := plain.GetPayOrder(ctx, "P1")
 			require.NoError(t, err)
@@ -104,17 +105,31 @@ func TestRoundTrips(t *testing.T) {
 			require.NoError(t, err)
 			change := reserve(pay, "0")
 			return s.CommitRefundOrder(ctx, r, &change, repository.Entries{Sync: newSync(paysync.TradeRefund, "R1")})
-		}, 3},
+		}, 2, nil},
 		{"ClaimPayOrders", func() error {
 			_, err := s.ClaimPayOrders(ctx, repository.Claim{Now: t0, Owner: "a", Until: t0.Add(time.Minute), Limit: 10})
 			return err
-		}, 3},
-		{"ReleasePayOrders", func() error { return s.ReleasePayOrders(ctx, "a", "P2") }, 3},
+		}, 2, nil},
+		{"ReleasePayOrders", func() error { return s.ReleasePayOrders(ctx, "a", "P2") }, 2, nil},
+		// A refusal adds the query that explains it and the ROLLBACK.
+		{"CommitPayOrder at a stale version", func() error {
+			o, err := plain.GetPayOrder(ctx, "P2")
+			require.NoError(t, err)
+			o.Version--
+			return s.CommitPayOrder(ctx, o, repository.Entries{Sync: newSync(paysync.TradePay, "P2")})
+		}, 3, paysync.ErrVersionConflict},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			require.NoError(t, tc.call(), "first call")
+			check := func(err error, call string) {
+				if tc.wantErr == nil {
+					require.NoError(t, err, call)
+				} else {
+					require.ErrorIs(t, err, tc.wantErr, call)
+				}
+			}
+			check(tc.call(), "first call")
 			before := rt.n.Load()
-			require.NoError(t, tc.call(), "second call")
+			check(tc.call(), "second call")
 			require.Equal(t, tc.want, rt.n.Load()-before)
 		})
 	}

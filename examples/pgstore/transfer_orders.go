@@ -78,13 +78,12 @@ func (s *Store) CreateTransferOrder(ctx context.Context, t paysync.TransferOrder
 		return err
 	}
 	in, next := schedule(t.Scheduled(), t.Schedule, t.CreatedAt)
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, createTransferSQL, t.TransferNo, t.BizTransferNo, t.OutTransferNo,
+	return s.inTx(ctx, op, func(b *pgx.Batch) {
+		b.Queue(createTransferSQL, t.TransferNo, t.BizTransferNo, t.OutTransferNo,
 			t.Channel, t.Amount.String(), t.Currency, t.PayeeType, t.PayeeAccount, t.PayeeName, t.Reason,
 			string(t.Status), ts(t.FinishedAt), t.ErrorCode, t.ErrorMsg, ts(t.CreatedAt),
 			ts(t.UpdatedAt), in, next, int64(t.Schedule.Attempts), t.Schedule.Exhausted)
-		return err
-	})
+	}, nil)
 }
 
 // GetTransferOrder returns the transfer with system number transferNo. It

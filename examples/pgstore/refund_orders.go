@@ -18,6 +18,12 @@ const refundColumns = `refund_no, biz_refund_no, out_refund_no, order_no, channe
 	currency, reason, status, watched, finished_at, error_code, error_msg, created_at, updated_at,
 	version, next_sync_at, attempts, exhausted, lease_owner, lease_until`
 
+// refundTable is refund_orders (see orderTable).
+func refundTable() orderTable {
+	return orderTable{name: "refund_orders", no: "refund_no", biz: "biz_refund_no", out: "out_refund_no",
+		columns: refundColumns}
+}
+
 const (
 	// An entries statement's write (see commit.go): parameters from $35.
 	createRefundSQL = `INSERT INTO refund_orders (refund_no, biz_refund_no, out_refund_no, order_no,
@@ -57,19 +63,6 @@ VALUES ($35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $4
 	// payRefundMissSQL explains a payRefundSQL that matched nothing.
 	payRefundMissSQL = `SELECT EXISTS (SELECT 1 FROM pay_orders WHERE order_no = $1),
 	EXISTS (SELECT 1 FROM refund_orders WHERE refund_no = $2 AND order_no = $1)`
-
-	// See claimPaySQL.
-	claimRefundSQL = `UPDATE refund_orders SET lease_owner = $1, lease_until = $2
-	WHERE refund_no = ANY (ARRAY (
-		SELECT refund_no FROM refund_orders
-		WHERE in_schedule AND next_sync_at <= $3 AND (lease_owner IS NULL OR lease_until <= $3)
-		ORDER BY next_sync_at, refund_no
-		LIMIT $4
-		FOR UPDATE SKIP LOCKED))
-	RETURNING ` + refundColumns
-
-	releaseRefundSQL = `UPDATE refund_orders SET lease_owner = NULL, lease_until = NULL
-	WHERE refund_no = ANY ($2) AND lease_owner = $1`
 )
 
 // validateRefund refuses, with paysync.ErrInvalidRequest, a refund and pay
@@ -196,14 +189,14 @@ func payMissed(ctx context.Context, op string, conn *pgxpool.Conn, pay repositor
 // c.Until and returns them in due order (NextSyncAt, then RefundNo), with the
 // errors of ClaimPayOrders.
 func (s *Store) ClaimRefundOrders(ctx context.Context, c repository.Claim) ([]paysync.RefundOrder, error) {
-	return claim(ctx, s, "pgstore.ClaimRefundOrders", claimRefundSQL, c, scanRefundOrder,
+	return claim(ctx, s, "pgstore.ClaimRefundOrders", refundTable(), c, scanRefundOrder,
 		func(o *paysync.RefundOrder) (time.Time, string) { return o.Schedule.NextSyncAt, o.RefundNo })
 }
 
 // ReleaseRefundOrders drops owner's leases on refundNos, with the errors of
 // ReleasePayOrders.
 func (s *Store) ReleaseRefundOrders(ctx context.Context, owner string, refundNos ...string) error {
-	return s.release(ctx, "pgstore.ReleaseRefundOrders", releaseRefundSQL, owner, refundNos)
+	return s.release(ctx, "pgstore.ReleaseRefundOrders", refundTable(), owner, refundNos)
 }
 
 // scanRefundOrder reads one row of refundColumns.

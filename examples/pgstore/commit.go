@@ -48,9 +48,6 @@ ev AS (
 	ORDER BY e.ord
 )
 SELECT count(*) FROM upd`
-
-	// entriesOnlySQL stores entries that go with no order's write.
-	entriesOnlySQL = entriesHead + `SELECT 1` + entriesTail
 )
 
 // entriesArgs returns the parameters $1..$34 of an entries statement for e.

@@ -135,10 +135,10 @@ func (s *Store) ListRefundOrders(ctx context.Context, orderNo string) ([]paysync
 
 // CommitRefundOrder stores r as the refund's new state and, when pay is not
 // nil, its pay order's refund fields, with e, in one transaction (see
-// repository.RefundOrders). It returns
-// an error wrapping paysync.ErrVersionConflict when either order's version is
-// stale or an anomaly disagrees with e, paysync.ErrRefundNotFound for a
-// missing refund, paysync.ErrOrderNotFound for a missing pay order,
+// repository.RefundOrders). It returns an error wrapping
+// paysync.ErrVersionConflict when either order's version is stale or an
+// anomaly disagrees with e, paysync.ErrRefundNotFound for a missing refund,
+// paysync.ErrOrderNotFound for a missing pay order,
 // paysync.ErrDuplicate for a taken record or event id or adjust number,
 // paysync.ErrInvalidRequest for a refund or change the port refuses (a pay
 // change for a pay order other than the stored refund's included),

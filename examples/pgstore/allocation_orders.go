@@ -16,6 +16,12 @@ const allocColumns = `allocation_no, biz_allocation_no, out_allocation_no, order
 	channel, amount::text, currency, status, result, receivers, finished_at, created_at, updated_at,
 	version, next_sync_at, attempts, exhausted, lease_owner, lease_until`
 
+// allocTable is allocation_orders (see orderTable).
+func allocTable() orderTable {
+	return orderTable{name: "allocation_orders", no: "allocation_no", biz: "biz_allocation_no",
+		out: "out_allocation_no", columns: allocColumns}
+}
+
 const (
 	createAllocSQL = `INSERT INTO allocation_orders (allocation_no, biz_allocation_no,
 	out_allocation_no, order_no, out_order_no, channel, amount, currency, status, result, receivers,
@@ -40,19 +46,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16
 	version = version + 1
 	WHERE allocation_no = $35 AND version = $36
 	RETURNING 1`
-
-	// See claimPaySQL.
-	claimAllocSQL = `UPDATE allocation_orders SET lease_owner = $1, lease_until = $2
-	WHERE allocation_no = ANY (ARRAY (
-		SELECT allocation_no FROM allocation_orders
-		WHERE in_schedule AND next_sync_at <= $3 AND (lease_owner IS NULL OR lease_until <= $3)
-		ORDER BY next_sync_at, allocation_no
-		LIMIT $4
-		FOR UPDATE SKIP LOCKED))
-	RETURNING ` + allocColumns
-
-	releaseAllocSQL = `UPDATE allocation_orders SET lease_owner = NULL, lease_until = NULL
-	WHERE allocation_no = ANY ($2) AND lease_owner = $1`
 )
 
 // validateAllocationOrder refuses, with paysync.ErrInvalidRequest, an order
@@ -96,13 +89,12 @@ func (s *Store) CreateAllocationOrder(ctx context.Context, o paysync.AllocationO
 		return paysync.E(op, paysync.ErrInternal, err)
 	}
 	in, next := schedule(o.Scheduled(), o.Schedule, o.CreatedAt)
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, createAllocSQL, o.AllocationNo, o.BizAllocationNo, o.OutAllocationNo,
+	return s.inTx(ctx, op, func(b *pgx.Batch) {
+		b.Queue(createAllocSQL, o.AllocationNo, o.BizAllocationNo, o.OutAllocationNo,
 			o.OrderNo, o.OutOrderNo, o.Channel, o.Amount.String(), o.Currency, string(o.Status),
 			string(o.Result), receivers, ts(o.FinishedAt), ts(o.CreatedAt), ts(o.UpdatedAt),
 			in, next, int64(o.Schedule.Attempts), o.Schedule.Exhausted)
-		return err
-	})
+	}, nil)
 }
 
 // GetAllocationOrder returns the order with system number allocationNo. It
@@ -155,14 +147,14 @@ func (s *Store) CommitAllocationOrder(ctx context.Context, o paysync.AllocationO
 // c.Until and returns them in due order (NextSyncAt, then AllocationNo), with
 // the errors of ClaimPayOrders.
 func (s *Store) ClaimAllocationOrders(ctx context.Context, c repository.Claim) ([]paysync.AllocationOrder, error) {
-	return claim(ctx, s, "pgstore.ClaimAllocationOrders", claimAllocSQL, c, scanAllocationOrder,
+	return claim(ctx, s, "pgstore.ClaimAllocationOrders", allocTable(), c, scanAllocationOrder,
 		func(o *paysync.AllocationOrder) (time.Time, string) { return o.Schedule.NextSyncAt, o.AllocationNo })
 }
 
 // ReleaseAllocationOrders drops owner's leases on allocationNos, with the
 // errors of ReleasePayOrders.
 func (s *Store) ReleaseAllocationOrders(ctx context.Context, owner string, allocationNos ...string) error {
-	return s.release(ctx, "pgstore.ReleaseAllocationOrders", releaseAllocSQL, owner, allocationNos)
+	return s.release(ctx, "pgstore.ReleaseAllocationOrders", allocTable(), owner, allocationNos)
 }
 
 // scanAllocationOrder reads one row of allocColumns.

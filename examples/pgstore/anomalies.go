@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
@@ -96,11 +97,11 @@ func validateAnomalyEntries(op string, e repository.Entries) error {
 	return nil
 }
 
-// applyAnomalies applies e's sightings and resolutions in tx, in key order
-// (sightings before resolutions of one key, each in the order given). It
-// returns an error wrapping paysync.ErrVersionConflict, on which the caller
-// rolls tx back, when a stored anomaly disagrees with an entry.
-func applyAnomalies(ctx context.Context, op string, tx pgx.Tx, e repository.Entries) error {
+// queueAnomalies adds e's sightings and resolutions to b in key order
+// (sightings before resolutions of one key, each in the order given). A
+// step the stored anomaly disagrees with ends the batch with an error
+// wrapping paysync.ErrVersionConflict, on which the caller rolls back.
+func queueAnomalies(b *pgx.Batch, op string, e repository.Entries) {
 	steps := make([]anomalyStep, 0, len(e.Sightings)+len(e.Resolutions))
 	for _, a := range e.Sightings {
 		sql := seeAnomalySQL
@@ -119,16 +120,14 @@ func applyAnomalies(ctx context.Context, op string, tx pgx.Tx, e repository.Entr
 			cmp.Compare(a.code, b.code))
 	})
 	for _, st := range steps {
-		tag, err := tx.Exec(ctx, st.sql, st.args...)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() != 1 {
-			return paysync.Ef(op, paysync.ErrVersionConflict,
-				"anomaly "+st.code+" of "+st.tradeType+" "+st.tradeNo+" changed since it was read", nil)
-		}
+		b.Queue(st.sql, st.args...).Exec(func(tag pgconn.CommandTag) error {
+			if tag.RowsAffected() != 1 {
+				return paysync.Ef(op, paysync.ErrVersionConflict,
+					"anomaly "+st.code+" of "+st.tradeType+" "+st.tradeNo+" changed since it was read", nil)
+			}
+			return nil
+		})
 	}
-	return nil
 }
 
 // OrderAnomalies returns every anomaly of one order, open or resolved, by

@@ -195,3 +195,68 @@ func BenchmarkClaimLoaded(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCommitWith measures the commits that write more than the order's
+// row and its records: a pay order's commit that sees two open anomalies
+// again, and a refund's commit that books its amount on its pay order.
+func BenchmarkCommitWith(b *testing.B) {
+	b.Run("sightings=2", func(b *testing.B) {
+		s := pgstore.New(newPool(b))
+		ctx := context.Background()
+		o := payOrder("P1")
+		if err := s.CreatePayOrder(ctx, o); err != nil {
+			b.Fatal(err)
+		}
+		codes := []paysync.AnomalyCode{paysync.AnomalyAmountMismatch, paysync.AnomalyTradeMismatch}
+		for _, code := range codes {
+			e := repository.Entries{Sightings: []repository.AnomalySighting{sighting("P1", code, true)}}
+			if err := s.SaveEntries(ctx, e); err != nil {
+				b.Fatal(err)
+			}
+		}
+		o.Version = 1
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			o.UpdatedAt = o.UpdatedAt.Add(time.Second)
+			e := repository.Entries{Sync: newSync(paysync.TradePay, "P1")}
+			for _, code := range codes {
+				e.Sightings = append(e.Sightings, sighting("P1", code, false))
+			}
+			if err := s.CommitPayOrder(ctx, o, e); err != nil {
+				b.Fatal(err)
+			}
+			o.Version++
+		}
+	})
+	b.Run("pay change", func(b *testing.B) {
+		s := pgstore.New(newPool(b))
+		ctx := context.Background()
+		pay := payOrder("P1")
+		pay.Status = paysync.PaySuccess
+		if err := s.CreatePayOrder(ctx, pay); err != nil {
+			b.Fatal(err)
+		}
+		pay.Version = 1
+		change := reserve(pay, "1.00")
+		if err := s.CreateRefundOrder(ctx, refundOrder("R1", "P1"), change, repository.Entries{}); err != nil {
+			b.Fatal(err)
+		}
+		r, err := s.GetRefundOrder(ctx, "R1")
+		if err != nil {
+			b.Fatal(err)
+		}
+		change.Version++
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			r.UpdatedAt, change.UpdatedAt = r.UpdatedAt.Add(time.Second), change.UpdatedAt.Add(time.Second)
+			e := repository.Entries{Sync: newSync(paysync.TradeRefund, "R1")}
+			if err := s.CommitRefundOrder(ctx, r, &change, e); err != nil {
+				b.Fatal(err)
+			}
+			r.Version++
+			change.Version++
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
 )
@@ -47,9 +48,6 @@ ev AS (
 	ORDER BY e.ord
 )
 SELECT count(*) FROM upd`
-
-	// entriesOnlySQL stores entries that go with no order's write.
-	entriesOnlySQL = entriesHead + `SELECT 1` + entriesTail
 )
 
 // entriesArgs returns the parameters $1..$34 of an entries statement for e.
@@ -114,36 +112,64 @@ type write struct {
 // and paysync.ErrInternal when the database fails.
 //
 // The order's write and its entries are one statement; the pay order's
-// change and the anomalies follow it in the same transaction (see inTx), and
-// any of them may refuse the commit after the order's write has run.
+// change and the anomaly steps follow it in the same batch, so the
+// transaction takes two round trips (BEGIN with the batch, COMMIT) however
+// much it writes (see inTx). The server runs the batch's statements in
+// order; any of them may refuse the commit after the order's write has run,
+// and a refusal is only explained (missed, payMissed) once the batch is read.
 func (s *Store) commit(ctx context.Context, op string, w write, e repository.Entries, pay *repository.PayRefundChange, refundNo string) error {
 	if err := validateAnomalyEntries(op, e); err != nil {
 		return err
 	}
-	sql := entriesHead + w.sql + entriesTail
-	args := append(entriesArgs(e), w.args...)
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		var n int64
-		if err := tx.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
-			return err
-		}
-		if n != 1 {
-			return missed(ctx, op, tx, w)
-		}
-		if pay != nil {
-			if err := changePay(ctx, op, tx, *pay, refundNo); err != nil {
+	queue := func(b *pgx.Batch) {
+		b.Queue(entriesHead+w.sql+entriesTail, append(entriesArgs(e), w.args...)...).QueryRow(func(row pgx.Row) error {
+			var n int64
+			if err := row.Scan(&n); err != nil {
 				return err
 			}
+			return matched(n, orderNoRow)
+		})
+		if pay != nil {
+			queuePayChange(b, *pay, refundNo)
 		}
-		return applyAnomalies(ctx, op, tx, e)
+		queueAnomalies(b, op, e)
+	}
+	return s.inTx(ctx, op, queue, func(conn *pgxpool.Conn, err error) error {
+		switch err {
+		case orderNoRow:
+			return missed(ctx, op, conn, w)
+		case payNoRow:
+			return payMissed(ctx, op, conn, *pay, refundNo)
+		}
+		return err
 	})
+}
+
+// noRow is what a batch's callback returns for a compare-and-swap that
+// matched no row; the transaction then asks the database why, which it
+// cannot do while the batch is being read.
+type noRow string
+
+const (
+	orderNoRow noRow = "the order's write"
+	payNoRow   noRow = "the pay order's change"
+)
+
+func (e noRow) Error() string { return string(e) + " matched no row" }
+
+// matched returns nil when a compare-and-swap wrote one row, else miss.
+func matched(rows int64, miss noRow) error {
+	if rows != 1 {
+		return miss
+	}
+	return nil
 }
 
 // missed explains a write that matched no order: w.notFound when the order
 // is missing, paysync.ErrVersionConflict when its version moved on.
-func missed(ctx context.Context, op string, tx pgx.Tx, w write) error {
+func missed(ctx context.Context, op string, conn *pgxpool.Conn, w write) error {
 	var found bool
-	if err := tx.QueryRow(ctx, w.exists, w.key).Scan(&found); err != nil {
+	if err := conn.QueryRow(ctx, w.exists, w.key).Scan(&found); err != nil {
 		return err
 	}
 	if !found {

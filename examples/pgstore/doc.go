@@ -10,13 +10,14 @@
 //     UPDATE on the order's version with the record and event INSERTs as
 //     data-modifying CTEs that read from it, so when the UPDATE matches
 //     nothing, nothing else is stored. A refund's pay order and the
-//     anomalies follow in the same transaction, which is rolled back when
-//     any of them finds the stored state other than the engine read it
-//     (commit.go, anomalies.go).
+//     anomalies follow in the same transaction and the same batch, which is
+//     rolled back when any of them finds the stored state other than the
+//     engine read it (commit.go, anomalies.go).
 //   - Every write runs in an explicit transaction, committed only once its
 //     statements succeeded and ctx is live: when ctx ends, pgx drops the
 //     connection, and a server still waiting for a lock then rolls back
-//     instead of committing later in an implicit transaction (tx.go).
+//     instead of committing later in an implicit transaction. BEGIN travels
+//     with the statements, so a write takes two round trips (tx.go).
 //   - Claims are one UPDATE over a FOR UPDATE SKIP LOCKED subquery that walks a
 //     partial index of scheduled orders in due order, so concurrent sweepers
 //     never wait on each other and a claim reads about Limit index entries.

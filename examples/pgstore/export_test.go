@@ -9,10 +9,6 @@ import (
 
 // The statements whose plans the plan test reads.
 const (
-	ClaimPaySQL       = claimPaySQL
-	ClaimAllocSQL     = claimAllocSQL
-	ClaimRefundSQL    = claimRefundSQL
-	ClaimTransferSQL  = claimTransferSQL
 	ListAllocSQL      = listAllocSQL
 	ListRefundsSQL    = listRefundsSQL
 	OrderAnomaliesSQL = orderAnomaliesSQL
@@ -35,3 +31,12 @@ func ListOpenAnomaliesSQL(ofKind, after bool) string { return listOpenAnomaliesS
 // MigrateTo applies the migrations up to version only, for the test that
 // migrates a database made by an earlier version.
 func (s *Store) MigrateTo(ctx context.Context, version int) error { return s.migrate(ctx, version) }
+
+// ClaimSQL is the claim statement of kind.
+func ClaimSQL(kind paysync.TradeType) string {
+	t, ok := orderTableOf(kind)
+	if !ok {
+		panic("unknown kind " + kind)
+	}
+	return t.claimSQL()
+}

@@ -19,13 +19,6 @@ func refundOrder(no, orderNo string) paysync.RefundOrder {
 		CreatedAt: t0, UpdatedAt: t0}
 }
 
-// transferOrder returns transfer no: 3.00 in progress, created at t0.
-func transferOrder(no string) paysync.TransferOrder {
-	return paysync.TransferOrder{TransferNo: no, BizTransferNo: "B" + no, Channel: "wechat",
-		Amount: decimal.RequireFromString("3.00"), Currency: "CNY", PayeeType: "openid",
-		PayeeAccount: "o-" + no, Status: paysync.TransferProgress, CreatedAt: t0, UpdatedAt: t0}
-}
-
 // reserve returns the change a new refund of amount makes on pay order o,
 // read at o.Version.
 func reserve(o paysync.PayOrder, amount string) repository.PayRefundChange {

@@ -11,27 +11,6 @@ import (
 	"github.com/paysync/paysync/repository"
 )
 
-// orderTable names one kind's table and number columns, for the statements
-// every kind shares.
-type orderTable struct {
-	name, no, biz, out string
-}
-
-// orderTableOf returns the table of trade type t; false for an unknown t.
-func orderTableOf(t paysync.TradeType) (orderTable, bool) {
-	switch t {
-	case paysync.TradePay:
-		return orderTable{"pay_orders", "order_no", "biz_order_no", "out_order_no"}, true
-	case paysync.TradeAllocation:
-		return orderTable{"allocation_orders", "allocation_no", "biz_allocation_no", "out_allocation_no"}, true
-	case paysync.TradeRefund:
-		return orderTable{"refund_orders", "refund_no", "biz_refund_no", "out_refund_no"}, true
-	case paysync.TradeTransfer:
-		return orderTable{"transfer_orders", "transfer_no", "biz_transfer_no", "out_transfer_no"}, true
-	}
-	return orderTable{}, false
-}
-
 // listOrdersSQL is a page query of table t: for ByStatus, the status is $1.
 // After a cursor, its sort time and number are the next two parameters; the
 // limit is the last. Each variant is a plain statement whose WHERE and ORDER

@@ -39,8 +39,14 @@ func (s *Store) LoadPayOrders(ctx context.Context, orders []paysync.PayOrder) er
 	rows := pgx.CopyFromSlice(len(orders), func(i int) ([]any, error) {
 		return append(payCreateArgs(orders[i]), int64(1)), nil
 	})
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+	db, err := s.db(op)
+	if err != nil {
+		return err
+	}
+	// COPY cannot travel in inTx's batch: this transaction is pgx's, with a
+	// round trip for its BEGIN, and needed for inTx's reason.
+	return fail(ctx, op, pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"pay_orders"}, payCopyColumns(), rows)
 		return err
-	})
+	}))
 }

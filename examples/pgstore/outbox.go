@@ -60,8 +60,5 @@ func (s *Store) MarkDelivered(ctx context.Context, at time.Time, ids ...uuid.UUI
 	if len(ids) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, markDeliveredSQL, tsAlways(at), ids)
-		return err
-	})
+	return s.inTx(ctx, op, func(b *pgx.Batch) { b.Queue(markDeliveredSQL, tsAlways(at), ids) }, nil)
 }

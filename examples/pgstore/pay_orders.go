@@ -16,6 +16,11 @@ const payColumns = `order_no, biz_order_no, out_order_no, channel, amount::text,
 	refund_status, refunded_amount::text, reserved_amount::text, expired_at, paid_at, closed_at,
 	created_at, updated_at, version, next_sync_at, attempts, exhausted, lease_owner, lease_until`
 
+// payTable is pay_orders (see orderTable).
+func payTable() orderTable {
+	return orderTable{name: "pay_orders", no: "order_no", biz: "biz_order_no", out: "out_order_no", columns: payColumns}
+}
+
 const (
 	createPaySQL = `INSERT INTO pay_orders (order_no, biz_order_no, out_order_no, channel, amount,
 	currency, status, refund_status, refunded_amount, reserved_amount, expired_at, paid_at, closed_at,
@@ -37,21 +42,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16
 	version = version + 1
 	WHERE order_no = $35 AND version = $36
 	RETURNING 1`
-
-	// The subquery walks pay_orders_due in due order, skipping rows another
-	// claim or commit holds; the outer UPDATE finds the chosen rows by key.
-	// ARRAY(...) keeps the planner from turning the subquery into a join.
-	claimPaySQL = `UPDATE pay_orders SET lease_owner = $1, lease_until = $2
-	WHERE order_no = ANY (ARRAY (
-		SELECT order_no FROM pay_orders
-		WHERE in_schedule AND next_sync_at <= $3 AND (lease_owner IS NULL OR lease_until <= $3)
-		ORDER BY next_sync_at, order_no
-		LIMIT $4
-		FOR UPDATE SKIP LOCKED))
-	RETURNING ` + payColumns
-
-	releasePaySQL = `UPDATE pay_orders SET lease_owner = NULL, lease_until = NULL
-	WHERE order_no = ANY ($2) AND lease_owner = $1`
 )
 
 // validatePayOrder refuses, with paysync.ErrInvalidRequest, an order the
@@ -82,10 +72,7 @@ func (s *Store) CreatePayOrder(ctx context.Context, o paysync.PayOrder) error {
 	if err := validatePayOrder(op, o); err != nil {
 		return err
 	}
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, createPaySQL, payCreateArgs(o)...)
-		return err
-	})
+	return s.inTx(ctx, op, func(b *pgx.Batch) { b.Queue(createPaySQL, payCreateArgs(o)...) }, nil)
 }
 
 // payCreateArgs returns the parameters of createPaySQL, which LoadPayOrders
@@ -140,7 +127,7 @@ func (s *Store) CommitPayOrder(ctx context.Context, o paysync.PayOrder, e reposi
 // is invalid, paysync.ErrCanceled when ctx ends and paysync.ErrInternal when
 // the database fails.
 func (s *Store) ClaimPayOrders(ctx context.Context, c repository.Claim) ([]paysync.PayOrder, error) {
-	return claim(ctx, s, "pgstore.ClaimPayOrders", claimPaySQL, c, scanPayOrder,
+	return claim(ctx, s, "pgstore.ClaimPayOrders", payTable(), c, scanPayOrder,
 		func(o *paysync.PayOrder) (time.Time, string) { return o.Schedule.NextSyncAt, o.OrderNo })
 }
 
@@ -149,22 +136,7 @@ func (s *Store) ClaimPayOrders(ctx context.Context, c repository.Claim) ([]paysy
 // paysync.ErrCanceled when ctx ends and paysync.ErrInternal when the database
 // fails.
 func (s *Store) ReleasePayOrders(ctx context.Context, owner string, orderNos ...string) error {
-	return s.release(ctx, "pgstore.ReleasePayOrders", releasePaySQL, owner, orderNos)
-}
-
-// release runs a release statement; with nothing to release it asks nothing
-// of the database.
-func (s *Store) release(ctx context.Context, op, sql, owner string, keys []string) error {
-	if err := paysync.ContextError(ctx, op); err != nil {
-		return err
-	}
-	if len(keys) == 0 || owner == "" {
-		return nil
-	}
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, sql, owner, keys)
-		return err
-	})
+	return s.release(ctx, "pgstore.ReleasePayOrders", payTable(), owner, orderNos)
 }
 
 // scanPayOrder reads one row of payColumns.

@@ -81,10 +81,6 @@ func TestPlansUseIndexes(t *testing.T) {
 	}
 	claim := "('a', now() + interval '1 minute', now(), 100)"
 	plans := []plan{
-		{"claim/pay", pgstore.ClaimPaySQL, claim, "pay_orders_due", false},
-		{"claim/allocation", pgstore.ClaimAllocSQL, claim, "allocation_orders_due", false},
-		{"claim/refund", pgstore.ClaimRefundSQL, claim, "refund_orders_due", false},
-		{"claim/transfer", pgstore.ClaimTransferSQL, claim, "transfer_orders_due", false},
 		{"allocations of a pay order", pgstore.ListAllocSQL, "('P7')", "allocation_orders_pay", true},
 		{"refunds of a pay order", pgstore.ListRefundsSQL, "('P7')", "refund_orders_pay", true},
 		{"anomalies of an order", pgstore.OrderAnomaliesSQL, "('pay', 'N4')", "anomalies_pkey", true},
@@ -106,6 +102,7 @@ func TestPlansUseIndexes(t *testing.T) {
 		k := tables[kind]
 		cursor := "now() - interval '1 day', '" + k.first + "1440'"
 		plans = append(plans,
+			plan{"claim/" + string(kind), pgstore.ClaimSQL(kind), claim, k.table + "_due", false},
 			plan{"list/" + string(kind) + "/by status", pgstore.ListOrdersSQL(kind, repository.ByStatus, false),
 				"('" + k.status + "', 51)", k.table + "_status", false},
 			plan{"list/" + string(kind) + "/by status/after", pgstore.ListOrdersSQL(kind, repository.ByStatus, true),

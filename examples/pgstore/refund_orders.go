@@ -5,7 +5,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/repository"
 )
@@ -15,6 +17,12 @@ import (
 const refundColumns = `refund_no, biz_refund_no, out_refund_no, order_no, channel, amount::text,
 	currency, reason, status, watched, finished_at, error_code, error_msg, created_at, updated_at,
 	version, next_sync_at, attempts, exhausted, lease_owner, lease_until`
+
+// refundTable is refund_orders (see orderTable).
+func refundTable() orderTable {
+	return orderTable{name: "refund_orders", no: "refund_no", biz: "biz_refund_no", out: "out_refund_no",
+		columns: refundColumns}
+}
 
 const (
 	// An entries statement's write (see commit.go): parameters from $35.
@@ -55,19 +63,6 @@ VALUES ($35, $36, $37, $38, $39, $40, $41, $42, $43, $44, $45, $46, $47, $48, $4
 	// payRefundMissSQL explains a payRefundSQL that matched nothing.
 	payRefundMissSQL = `SELECT EXISTS (SELECT 1 FROM pay_orders WHERE order_no = $1),
 	EXISTS (SELECT 1 FROM refund_orders WHERE refund_no = $2 AND order_no = $1)`
-
-	// See claimPaySQL.
-	claimRefundSQL = `UPDATE refund_orders SET lease_owner = $1, lease_until = $2
-	WHERE refund_no = ANY (ARRAY (
-		SELECT refund_no FROM refund_orders
-		WHERE in_schedule AND next_sync_at <= $3 AND (lease_owner IS NULL OR lease_until <= $3)
-		ORDER BY next_sync_at, refund_no
-		LIMIT $4
-		FOR UPDATE SKIP LOCKED))
-	RETURNING ` + refundColumns
-
-	releaseRefundSQL = `UPDATE refund_orders SET lease_owner = NULL, lease_until = NULL
-	WHERE refund_no = ANY ($2) AND lease_owner = $1`
 )
 
 // validateRefund refuses, with paysync.ErrInvalidRequest, a refund and pay
@@ -139,11 +134,11 @@ func (s *Store) ListRefundOrders(ctx context.Context, orderNo string) ([]paysync
 }
 
 // CommitRefundOrder stores r as the refund's new state and, when pay is not
-// nil, its pay order's refund fields, with e: one statement without pay and
-// anomalies, else one transaction (see repository.RefundOrders). It returns
-// an error wrapping paysync.ErrVersionConflict when either order's version is
-// stale or an anomaly disagrees with e, paysync.ErrRefundNotFound for a
-// missing refund, paysync.ErrOrderNotFound for a missing pay order,
+// nil, its pay order's refund fields, with e, in one transaction (see
+// repository.RefundOrders). It returns an error wrapping
+// paysync.ErrVersionConflict when either order's version is stale or an
+// anomaly disagrees with e, paysync.ErrRefundNotFound for a missing refund,
+// paysync.ErrOrderNotFound for a missing pay order,
 // paysync.ErrDuplicate for a taken record or event id or adjust number,
 // paysync.ErrInvalidRequest for a refund or change the port refuses (a pay
 // change for a pay order other than the stored refund's included),
@@ -162,22 +157,23 @@ func (s *Store) CommitRefundOrder(ctx context.Context, r paysync.RefundOrder, pa
 	return s.commit(ctx, op, w, e, pay, r.RefundNo)
 }
 
-// changePay writes pay in tx, after refund refundNo's own write. It returns
-// an error wrapping paysync.ErrOrderNotFound when the pay order is missing,
-// paysync.ErrInvalidRequest when the refund is not one of its refunds, and
-// paysync.ErrVersionConflict when its version is not pay.Version; the caller
-// then rolls tx back, refund and all.
-func changePay(ctx context.Context, op string, tx pgx.Tx, pay repository.PayRefundChange, refundNo string) error {
-	tag, err := tx.Exec(ctx, payRefundSQL, pay.OrderNo, pay.Version, pay.RefundedAmount.String(),
-		pay.ReservedAmount.String(), string(pay.RefundStatus), ts(pay.UpdatedAt), refundNo)
-	if err != nil {
-		return err
-	}
-	if tag.RowsAffected() == 1 {
-		return nil
-	}
+// queuePayChange adds the write of pay to b, after refund refundNo's own
+// write; a change that matches no row ends the batch with payNoRow.
+func queuePayChange(b *pgx.Batch, pay repository.PayRefundChange, refundNo string) {
+	b.Queue(payRefundSQL, pay.OrderNo, pay.Version, pay.RefundedAmount.String(), pay.ReservedAmount.String(),
+		string(pay.RefundStatus), ts(pay.UpdatedAt), refundNo).Exec(func(tag pgconn.CommandTag) error {
+		return matched(tag.RowsAffected(), payNoRow)
+	})
+}
+
+// payMissed explains, in conn's transaction, a change of pay that matched no row: an error
+// wrapping paysync.ErrOrderNotFound when the pay order is missing,
+// paysync.ErrInvalidRequest when refund refundNo is not one of its refunds,
+// and paysync.ErrVersionConflict when its version is not pay.Version; the
+// caller then rolls the transaction back, refund and all.
+func payMissed(ctx context.Context, op string, conn *pgxpool.Conn, pay repository.PayRefundChange, refundNo string) error {
 	var payFound, ofPay bool
-	if err := tx.QueryRow(ctx, payRefundMissSQL, pay.OrderNo, refundNo).Scan(&payFound, &ofPay); err != nil {
+	if err := conn.QueryRow(ctx, payRefundMissSQL, pay.OrderNo, refundNo).Scan(&payFound, &ofPay); err != nil {
 		return err
 	}
 	switch {
@@ -193,14 +189,14 @@ func changePay(ctx context.Context, op string, tx pgx.Tx, pay repository.PayRefu
 // c.Until and returns them in due order (NextSyncAt, then RefundNo), with the
 // errors of ClaimPayOrders.
 func (s *Store) ClaimRefundOrders(ctx context.Context, c repository.Claim) ([]paysync.RefundOrder, error) {
-	return claim(ctx, s, "pgstore.ClaimRefundOrders", claimRefundSQL, c, scanRefundOrder,
+	return claim(ctx, s, "pgstore.ClaimRefundOrders", refundTable(), c, scanRefundOrder,
 		func(o *paysync.RefundOrder) (time.Time, string) { return o.Schedule.NextSyncAt, o.RefundNo })
 }
 
 // ReleaseRefundOrders drops owner's leases on refundNos, with the errors of
 // ReleasePayOrders.
 func (s *Store) ReleaseRefundOrders(ctx context.Context, owner string, refundNos ...string) error {
-	return s.release(ctx, "pgstore.ReleaseRefundOrders", releaseRefundSQL, owner, refundNos)
+	return s.release(ctx, "pgstore.ReleaseRefundOrders", refundTable(), owner, refundNos)
 }
 
 // scanRefundOrder reads one row of refundColumns.

@@ -17,6 +17,12 @@ const transferColumns = `transfer_no, biz_transfer_no, out_transfer_no, channel,
 	error_msg, created_at, updated_at, version, next_sync_at, attempts, exhausted, lease_owner,
 	lease_until`
 
+// transferTable is transfer_orders (see orderTable).
+func transferTable() orderTable {
+	return orderTable{name: "transfer_orders", no: "transfer_no", biz: "biz_transfer_no",
+		out: "out_transfer_no", columns: transferColumns}
+}
+
 const (
 	createTransferSQL = `INSERT INTO transfer_orders (transfer_no, biz_transfer_no, out_transfer_no,
 	channel, amount, currency, payee_type, payee_account, payee_name, reason, status, finished_at,
@@ -37,19 +43,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1
 	version = version + 1
 	WHERE transfer_no = $35 AND version = $36
 	RETURNING 1`
-
-	// See claimPaySQL.
-	claimTransferSQL = `UPDATE transfer_orders SET lease_owner = $1, lease_until = $2
-	WHERE transfer_no = ANY (ARRAY (
-		SELECT transfer_no FROM transfer_orders
-		WHERE in_schedule AND next_sync_at <= $3 AND (lease_owner IS NULL OR lease_until <= $3)
-		ORDER BY next_sync_at, transfer_no
-		LIMIT $4
-		FOR UPDATE SKIP LOCKED))
-	RETURNING ` + transferColumns
-
-	releaseTransferSQL = `UPDATE transfer_orders SET lease_owner = NULL, lease_until = NULL
-	WHERE transfer_no = ANY ($2) AND lease_owner = $1`
 )
 
 // validateTransfer refuses, with paysync.ErrInvalidRequest, a transfer the
@@ -78,13 +71,12 @@ func (s *Store) CreateTransferOrder(ctx context.Context, t paysync.TransferOrder
 		return err
 	}
 	in, next := schedule(t.Scheduled(), t.Schedule, t.CreatedAt)
-	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, createTransferSQL, t.TransferNo, t.BizTransferNo, t.OutTransferNo,
+	return s.inTx(ctx, op, func(b *pgx.Batch) {
+		b.Queue(createTransferSQL, t.TransferNo, t.BizTransferNo, t.OutTransferNo,
 			t.Channel, t.Amount.String(), t.Currency, t.PayeeType, t.PayeeAccount, t.PayeeName, t.Reason,
 			string(t.Status), ts(t.FinishedAt), t.ErrorCode, t.ErrorMsg, ts(t.CreatedAt),
 			ts(t.UpdatedAt), in, next, int64(t.Schedule.Attempts), t.Schedule.Exhausted)
-		return err
-	})
+	}, nil)
 }
 
 // GetTransferOrder returns the transfer with system number transferNo. It
@@ -125,14 +117,14 @@ func (s *Store) CommitTransferOrder(ctx context.Context, t paysync.TransferOrder
 // c.Until and returns them in due order (NextSyncAt, then TransferNo), with
 // the errors of ClaimPayOrders.
 func (s *Store) ClaimTransferOrders(ctx context.Context, c repository.Claim) ([]paysync.TransferOrder, error) {
-	return claim(ctx, s, "pgstore.ClaimTransferOrders", claimTransferSQL, c, scanTransferOrder,
+	return claim(ctx, s, "pgstore.ClaimTransferOrders", transferTable(), c, scanTransferOrder,
 		func(o *paysync.TransferOrder) (time.Time, string) { return o.Schedule.NextSyncAt, o.TransferNo })
 }
 
 // ReleaseTransferOrders drops owner's leases on transferNos, with the errors
 // of ReleasePayOrders.
 func (s *Store) ReleaseTransferOrders(ctx context.Context, owner string, transferNos ...string) error {
-	return s.release(ctx, "pgstore.ReleaseTransferOrders", releaseTransferSQL, owner, transferNos)
+	return s.release(ctx, "pgstore.ReleaseTransferOrders", transferTable(), owner, transferNos)
 }
 
 // scanTransferOrder reads one row of transferColumns.

@@ -15,6 +15,7 @@ import (
 	"github.com/paysync/paysync/channel"
 	"github.com/paysync/paysync/channel/channeltest"
 	"github.com/paysync/paysync/examples/pgstore"
+	"github.com/paysync/paysync/repository"
 	"github.com/paysync/paysync/syncer"
 	"github.com/shopspring/decimal"
 )
@@ -24,6 +25,8 @@ import (
 // fails (with the figures measured so far).
 func measure(ctx context.Context, o options, log io.Writer) (result, error) {
 	res := result{orders: o.orders, hosts: o.hosts}
+	// The orders of every run were made an hour ago: they are due.
+	loadedAt := time.Now().UTC().Truncate(time.Microsecond).Add(-time.Hour)
 	admin, err := pgx.Connect(ctx, o.dsn)
 	if err != nil {
 		return res, err
@@ -60,7 +63,7 @@ func measure(ctx context.Context, o options, log io.Writer) (result, error) {
 		if err := st.Migrate(ctx); err != nil {
 			return nil, err
 		}
-		return pools, st.LoadPayOrders(ctx, dueOrders(o.orders))
+		return pools, st.LoadPayOrders(ctx, dueOrders(o.orders, loadedAt))
 	}
 	closeAll := func(pools []*pgxpool.Pool) {
 		for _, p := range pools {
@@ -74,7 +77,7 @@ func measure(ctx context.Context, o options, log io.Writer) (result, error) {
 		return res, err
 	}
 	var m meter
-	elapsed, err := sweepAll(ctx, pools, o, 0, &m)
+	elapsed, err := sweepAll(ctx, pools, o, loadedAt, 0, &m)
 	if err == nil {
 		err = check(ctx, pools[0], o.orders, "engine")
 	}
@@ -104,7 +107,7 @@ func measure(ctx context.Context, o options, log io.Writer) (result, error) {
 		if pools, err = run(hosts); err != nil {
 			return res, err
 		}
-		elapsed, err = sweepAll(ctx, pools, o, o.latency, nil)
+		elapsed, err = sweepAll(ctx, pools, o, loadedAt, o.latency, nil)
 		if err == nil {
 			err = check(ctx, pools[0], o.orders, fmt.Sprintf("%d hosts", hosts))
 		}
@@ -125,11 +128,9 @@ func measure(ctx context.Context, o options, log io.Writer) (result, error) {
 
 func rate(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
 
-// loadedAt is the instant the loaded orders were made; they are due since.
-var loadedAt = time.Now().UTC().Truncate(time.Microsecond).Add(-time.Hour)
-
-// dueOrders returns n pay orders in progress, due, not expired.
-func dueOrders(n int) []paysync.PayOrder {
+// dueOrders returns n pay orders in progress, made at loadedAt and due a
+// minute later, not expired.
+func dueOrders(n int, loadedAt time.Time) []paysync.PayOrder {
 	out := make([]paysync.PayOrder, n)
 	for i := range out {
 		no := fmt.Sprintf("L%07d", i)
@@ -142,18 +143,18 @@ func dueOrders(n int) []paysync.PayOrder {
 }
 
 // sweepAll runs one Syncer per pool over one fake gateway that knows every
-// order paid and answers after latency, each sweeping until nothing is due,
+// order of dueOrders(o.orders, loadedAt) paid and answers after latency, each sweeping until nothing is due,
 // and returns how long the slowest took. m, when set, times every sync from
 // its channel call to its commit.
-func sweepAll(ctx context.Context, pools []*pgxpool.Pool, o options, latency time.Duration, m *meter) (time.Duration, error) {
+func sweepAll(ctx context.Context, pools []*pgxpool.Pool, o options, loadedAt time.Time, latency time.Duration, m *meter) (time.Duration, error) {
 	gw := channeltest.New(channeltest.Config{Name: "load", Latency: latency})
-	for _, ord := range dueOrders(o.orders) {
+	for _, ord := range dueOrders(o.orders, loadedAt) {
 		gw.SetPay(ord.OrderNo, channeltest.Paid(ord))
 	}
 	var ch channel.Channel = gw
 	hosts := make([]*syncer.Syncer, len(pools))
 	for i, pool := range pools {
-		var st pgstoreStore = pgstore.New(pool)
+		var st repository.Store = pgstore.New(pool)
 		if m != nil {
 			ch = meteredChannel{gw, m}
 			st = meteredStore{st, m}

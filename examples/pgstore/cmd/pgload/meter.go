@@ -12,9 +12,6 @@ import (
 	"github.com/paysync/paysync/repository"
 )
 
-// pgstoreStore is the store the meter wraps.
-type pgstoreStore = repository.Store
-
 // meter times each sync from its channel call to its commit.
 type meter struct {
 	mu    sync.Mutex

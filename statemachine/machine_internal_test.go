@@ -121,3 +121,38 @@ func TestEventsIndependentOfTable(t *testing.T) {
 		}
 	}
 }
+
+// TestFSMInFlightIsDropped: an fsm whose Event answers anything but a move,
+// a self-transition or a refusal — here, one left with a transition in
+// flight — makes the call fail with ErrInternal and is dropped, not pooled.
+// The package's own fsms have no callbacks, so the test builds such fsms and
+// puts them in the pool, one before every five calls: each may fail one
+// call at most, while one put back would fail every call after it.
+func TestFSMInFlightIsDropped(t *testing.T) {
+	m := testMachine()
+	ctx := context.Background()
+	const tries, calls = 200, 5
+	failed := 0
+	for range tries {
+		f := fsm.NewFSM("a", m.events, fsm.Callbacks{"leave_a": func(_ context.Context, e *fsm.Event) { e.Async() }})
+		var async fsm.AsyncError
+		if err := f.Event(ctx, "go"); !errors.As(err, &async) {
+			t.Fatalf("could not leave a transition in flight: %v", err)
+		}
+		m.fsms.Put(f)
+		for range calls {
+			to, changed, err := m.apply(ctx, "a", "go")
+			switch {
+			case err == nil && changed && to == "b":
+			case errors.Is(err, paysync.ErrInternal) && !changed && to == "a":
+				failed++
+			default:
+				t.Fatalf("(%q, %v, %v), want (b, true, nil) or (a, false, ErrInternal)", to, changed, err)
+			}
+		}
+	}
+	if failed == 0 || failed > tries {
+		t.Fatalf("%d of %d calls met an fsm in flight; want 1 to %d: each is dropped after the call it fails", failed,
+			tries*calls, tries)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
 	"github.com/paysync/paysync/channel/channeltest"
-	"github.com/paysync/paysync/repository"
 	"github.com/paysync/paysync/statemachine"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -31,7 +30,7 @@ func repairKinds() []repairKind {
 			create: func(e *env, no, st string) { e.pay(no, paysync.PayStatus(st)) },
 			status: func(e *env, no string) (string, int64) { o := e.order(no); return string(o.Status), o.Version },
 			events: func(from, to string) (paysync.EventType, bool) {
-				return payEventFor(paysync.PayStatus(from), paysync.PayStatus(to)), true
+				return wantPayEvent(paysync.PayStatus(from), paysync.PayStatus(to)), true
 			}},
 		{tt: paysync.TradeAllocation, statuses: strs(paysync.AllocationStatuses()), table: statemachine.AllocationTransitions,
 			create: func(e *env, no, st string) {
@@ -88,21 +87,10 @@ func strs[T ~string](vs []T) []string {
 }
 
 // refundIn stores a refund of 4.00 in status st of a paid order P-<no>, with
-// the pay order's refund fields as the move table leaves them.
+// the pay order's refund fields as the move table leaves them (seedRefund).
 func (e *env) refundIn(no string, st paysync.RefundOrderStatus) paysync.RefundOrder {
-	pay := e.pay("P-"+no, paysync.PaySuccess)
-	r := paysync.RefundOrder{RefundNo: no, BizRefundNo: "biz-" + no, OrderNo: pay.OrderNo, Channel: "test",
-		Amount: decimal.RequireFromString("4.00"), Currency: "CNY", Status: st, CreatedAt: e.clock.Now().Add(-time30m),
-		UpdatedAt: e.clock.Now().Add(-time30m)}
-	change, _, _ := settleRefund(pay, r.Amount, "", string(st), e.clock.Now())
-	if change == nil { // close: nothing reserved or refunded
-		change = &repository.PayRefundChange{OrderNo: pay.OrderNo, Version: pay.Version, RefundStatus: paysync.PayRefundNone,
-			UpdatedAt: e.clock.Now()}
-	}
-	require.NoError(e.t, e.store.CreateRefundOrder(e.ctx, r, *change, repository.Entries{}))
-	got, err := e.store.GetRefundOrder(e.ctx, no)
-	require.NoError(e.t, err)
-	return got
+	e.pay("P-"+no, paysync.PaySuccess)
+	return e.seedRefund(no, "P-"+no, st, "4.00", e.clock.Now().Add(-time30m))
 }
 
 // transferIn stores a transfer of 5.00 in status st.

@@ -505,7 +505,7 @@ func (c *chaos) checkRefunds(n *payoutTally) {
 // carries the anomaly docs/refund-sync.md#decision-table prescribes; it
 // was never closed on not_found before NotFoundAfter.
 func checkChaosRefund(t *testing.T, st repository.Store, cr *chaosRefund, r paysync.RefundOrder, tr channel.RefundReport,
-	trail payTrail, n *payoutTally) {
+	trail orderTrail, n *payoutTally) {
 	no := r.RefundNo
 	answer := map[string]string{} // adjust → the channel state it was made on
 	for _, s := range trail.syncs {
@@ -698,7 +698,7 @@ func (c *chaos) checkTransfers(n *payoutTally) {
 // or carries the anomaly docs/transfer-sync.md prescribes; one the channel
 // never knew, or that names another payee, never moved.
 func checkChaosTransfer(t *testing.T, st repository.Store, ct *chaosTransfer, o paysync.TransferOrder, tr channel.TransferReport,
-	trail payTrail, n *payoutTally) {
+	trail orderTrail, n *payoutTally) {
 	no := o.TransferNo
 	allowed := []paysync.AnomalyCode{}
 	switch {
@@ -740,69 +740,4 @@ func checkChaosTransfer(t *testing.T, st repository.Store, ct *chaosTransfer, o 
 			n.notAtChannel++
 		}
 	}
-}
-
-// checkTransferTrail is checkRefundTrail for a transfer that started in
-// start: the AdjustRecords chain from start to its status by moves of the
-// table (the refund's, docs/transfer-sync.md#decision-table), each with one
-// status event and one adjusted SyncRecord; anomaly events once per code,
-// for the codes open; sync.exhausted at most once; in the schedule exactly
-// while in progress.
-func checkTransferTrail(t testing.TB, store repository.Store, start paysync.TransferStatus, o paysync.TransferOrder, tr payTrail) {
-	no := o.TransferNo
-	at := string(start)
-	for _, a := range tr.adjusts {
-		assert.Equal(t, at, a.Before, "%s: adjust chain broken (lost or doubled update)", no)
-		assert.True(t, refundMoves[[2]string{a.Before, a.After}], "%s: %s → %s is no move of the table", no, a.Before, a.After)
-		assert.Equal(t, payoutWay(paysync.TradeTransfer, a.After), a.Way, "%s: way of %s → %s", no, a.Before, a.After)
-		at = a.After
-	}
-	assert.Equal(t, at, string(o.Status), "%s: status differs from its adjust chain", no)
-
-	var status []paysync.Event
-	codes := map[paysync.AnomalyCode]int{}
-	exhausted := 0
-	for _, ev := range tr.events {
-		switch {
-		case ev.Type.IsStatus():
-			status = append(status, ev)
-		case ev.Type == paysync.EventTransferAnomaly:
-			codes[transferPayloadOf(t, ev).Anomaly]++
-		case ev.Type == paysync.EventSyncExhausted:
-			exhausted++
-		default:
-			t.Errorf("%s: unexpected event %s", no, ev.Type)
-		}
-	}
-	if assert.Len(t, status, len(tr.adjusts), "%s: one status event per change", no) {
-		for i, a := range tr.adjusts {
-			assert.Equal(t, payoutEvent(paysync.TradeTransfer, a.Before, a.After), status[i].Type, "%s: event for %s → %s",
-				no, a.Before, a.After)
-			assert.Equal(t, a.After, string(transferPayloadOf(t, status[i]).Status), "%s: payload status", no)
-		}
-	}
-	for code, n := range codes {
-		assert.Equal(t, 1, n, "%s: anomaly %s announced %d times", no, code, n)
-		assert.True(t, hasAnomaly(t, store, paysync.TradeTransfer, no, code), "%s: announced %s not open", no, code)
-	}
-	assert.Len(t, codes, len(openAnomalies(t, store, paysync.TradeTransfer, no)), "%s: every open anomaly announced", no)
-	assert.LessOrEqual(t, exhausted, 1, "%s: sync.exhausted more than once", no)
-	assert.Equal(t, o.Schedule.Exhausted, exhausted == 1, "%s: Exhausted and its event disagree", no)
-	assert.Equal(t, o.Scheduled() && !o.Schedule.Exhausted, !o.Schedule.NextSyncAt.IsZero(),
-		"%s: in the schedule exactly while Scheduled (%s)", no, o.Status)
-
-	adjusted := map[string]bool{}
-	for _, s := range tr.syncs {
-		if s.Adjusted {
-			assert.False(t, adjusted[s.AdjustNo], "%s: two SyncRecords for one change", no)
-			adjusted[s.AdjustNo] = true
-		} else {
-			assert.Empty(t, s.AdjustNo, "%s: SyncRecord names a change it did not make", no)
-		}
-	}
-	assert.Len(t, adjusted, len(tr.adjusts), "%s: one adjusted SyncRecord per change", no)
-	for _, a := range tr.adjusts {
-		assert.True(t, adjusted[a.AdjustNo], "%s: change %s without its SyncRecord", no, a.AdjustNo)
-	}
-	assert.LessOrEqual(t, o.Version-1, int64(len(tr.syncs)), "%s: more commits than SyncRecords", no)
 }

@@ -556,11 +556,7 @@ func checkAllocTrail(t testing.TB, st trailStore, o paysync.AllocationOrder) {
 	assert.Equal(t, recv, recvEv, "%s: receiver events and AdjustRecords", no)
 	assert.Equal(t, len(chain), statusEv, "%s: one status event per status change", no)
 	assert.LessOrEqual(t, ends, 1, "%s: allocation.end more than once", no)
-	for code, n := range codes {
-		assert.Equal(t, 1, n, "%s: anomaly %s announced %d times", no, code, n)
-		assert.True(t, hasAnomaly(t, st, paysync.TradeAllocation, no, code), "%s: announced %s not kept open", no, code)
-	}
-	assert.Len(t, codes, len(openAnomalies(t, st, paysync.TradeAllocation, no)), "%s: every open anomaly was announced", no)
+	checkAnnounced(t, st, paysync.TradeAllocation, no, codes)
 	for _, r := range syncs {
 		if r.AdjustNo != "" {
 			assert.True(t, r.Adjusted && adjNos[r.AdjustNo], "%s: SyncRecord names an unknown change", no)

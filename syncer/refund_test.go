@@ -33,9 +33,9 @@ var refundLocals = []refundLocal{
 	{status: paysync.RefundClose, watched: true}, {status: paysync.RefundSuccess},
 }
 
-// refundMoney is the move table of docs/refund-sync.md: how a refund of
-// amount a moving from → to changes its pay order's RefundedAmount (dR) and
-// ReservedAmount (dV).
+// refundMoney is the move table of docs/refund-sync.md, a person's success
+// → close included: how a refund of amount a moving from → to changes its
+// pay order's RefundedAmount (dR) and ReservedAmount (dV).
 func refundMoney(from, to string, a decimal.Decimal) (dR, dV decimal.Decimal) {
 	zero := decimal.Decimal{}
 	if from == to {
@@ -50,6 +50,8 @@ func refundMoney(from, to string, a decimal.Decimal) (dR, dV decimal.Decimal) {
 		return zero, a.Neg()
 	case to == pProgress && from == pClose:
 		return zero, a
+	case to == pClose && from == pSuccess: // a person's move (docs/repair.md#manual-moves)
+		return a.Neg(), zero
 	}
 	return zero, zero // progress ↔ fail
 }

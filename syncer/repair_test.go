@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
@@ -48,7 +49,9 @@ func repairKinds() []repairKind {
 				return "", false
 			}},
 		{tt: paysync.TradeRefund, statuses: strs(paysync.RefundOrderStatuses()), table: statemachine.RefundManualTransitions,
-			create: func(e *env, no, st string) { e.refundIn(no, paysync.RefundOrderStatus(st)) },
+			create: func(e *env, no, st string) {
+				e.refundIn(no, paysync.RefundOrderStatus(st), func(r *paysync.RefundOrder) { r.Watched = st == pClose })
+			},
 			status: func(e *env, no string) (string, int64) {
 				r, err := e.store.GetRefundOrder(e.ctx, no)
 				require.NoError(e.t, err)
@@ -88,9 +91,9 @@ func strs[T ~string](vs []T) []string {
 
 // refundIn stores a refund of 4.00 in status st of a paid order P-<no>, with
 // the pay order's refund fields as the move table leaves them (seedRefund).
-func (e *env) refundIn(no string, st paysync.RefundOrderStatus) paysync.RefundOrder {
+func (e *env) refundIn(no string, st paysync.RefundOrderStatus, tune ...func(*paysync.RefundOrder)) paysync.RefundOrder {
 	e.pay("P-"+no, paysync.PaySuccess)
-	return e.seedRefund(no, "P-"+no, st, "4.00", e.clock.Now().Add(-time30m))
+	return e.seedRefund(no, "P-"+no, st, "4.00", e.clock.Now().Add(-time30m), tune...)
 }
 
 // transferIn stores a transfer of 5.00 in status st.
@@ -125,6 +128,10 @@ func TestRepairEveryManualMove(t *testing.T) {
 					no := "R1"
 					k.create(e, no, from)
 					_, version := k.status(e, no)
+					var payBefore paysync.PayOrder // a refund's pay order
+					if k.tt == paysync.TradeRefund {
+						payBefore = e.order("P-" + no)
+					}
 					if k.tt == paysync.TradePay && from != "success" && to == "close" {
 						e.ch.SetClose(no, channeltest.CloseOK)
 					}
@@ -141,6 +148,9 @@ func TestRepairEveryManualMove(t *testing.T) {
 						assert.Equal(t, from, st)
 						assert.Equal(t, version, v, "a refused repair writes nothing")
 						assert.Empty(t, e.adjusts(k.tt, no))
+						if k.tt == paysync.TradeRefund {
+							assert.Equal(t, payBefore, e.order("P-"+no), "a refused repair writes no pay order")
+						}
 						return
 					}
 					require.NoError(t, err)
@@ -169,9 +179,64 @@ func TestRepairEveryManualMove(t *testing.T) {
 						assert.Empty(t, evs)
 					}
 					assert.Empty(t, e.syncs(k.tt, no), "a repair is no sync: it writes no SyncRecord")
+					checkRepairWrites(t, e, k.tt, no, from, to, payBefore)
 				})
 			}
 		}
+	}
+}
+
+// checkRepairWrites checks what a person's move from → to wrote on order
+// no of kind tt (docs/repair.md#manual-moves), the repair's time being the
+// clock's: a pay order moved to close takes it as ClosedAt, one moved to
+// success as PaidAt (it had none); a refund or transfer moved to success,
+// close or fail takes it as FinishedAt, one moved to progress loses its
+// FinishedAt, and a refund's watch ends; an allocation order moved to
+// allocation_end takes it as FinishedAt. A refund's move changes its pay
+// order (payBefore) as the move table says, in the same commit.
+func checkRepairWrites(t *testing.T, e *env, tt paysync.TradeType, no, from, to string, payBefore paysync.PayOrder) {
+	t.Helper()
+	now := e.clock.Now()
+	var finishedAt time.Time
+	switch tt {
+	case paysync.TradePay:
+		o := e.order(no)
+		switch paysync.PayStatus(to) {
+		case paysync.PayClose:
+			assert.True(t, now.Equal(o.ClosedAt), "ClosedAt %v, want the repair's time", o.ClosedAt)
+		case paysync.PaySuccess:
+			assert.True(t, now.Equal(o.PaidAt), "PaidAt %v, want the repair's time", o.PaidAt)
+		}
+		return
+	case paysync.TradeAllocation:
+		if o := e.allocOrder(no); to == string(paysync.AllocEnd) {
+			assert.True(t, now.Equal(o.FinishedAt), "FinishedAt %v, want the repair's time", o.FinishedAt)
+		}
+		return
+	case paysync.TradeTransfer:
+		finishedAt = e.getTransfer(no).FinishedAt
+	case paysync.TradeRefund:
+		r := e.getRefund(no)
+		finishedAt = r.FinishedAt
+		assert.False(t, r.Watched, "a move ends the watch")
+		pay := e.order(r.OrderNo)
+		dR, dV := refundMoney(from, to, r.Amount)
+		assert.True(t, payBefore.RefundedAmount.Add(dR).Equal(pay.RefundedAmount), "RefundedAmount %s, want %s",
+			pay.RefundedAmount, payBefore.RefundedAmount.Add(dR))
+		assert.True(t, payBefore.ReservedAmount.Add(dV).Equal(pay.ReservedAmount), "ReservedAmount %s, want %s",
+			pay.ReservedAmount, payBefore.ReservedAmount.Add(dV))
+		assert.Equal(t, ruleRefundStatus(pay.Amount, pay.RefundedAmount, pay.ReservedAmount), pay.RefundStatus)
+		if dR.IsZero() && dV.IsZero() {
+			assert.Equal(t, payBefore, pay, "the pay order is untouched when its refund fields do not change")
+		} else {
+			assert.Equal(t, payBefore.Version+1, pay.Version, "the pay order in the same commit, once")
+		}
+		assert.Empty(t, e.events(paysync.TradePay, r.OrderNo), "no pay event")
+	}
+	if to == pProgress {
+		assert.True(t, finishedAt.IsZero(), "→ progress clears FinishedAt")
+	} else {
+		assert.True(t, now.Equal(finishedAt), "FinishedAt %v, want the repair's time", finishedAt)
 	}
 }
 

@@ -240,58 +240,82 @@ func checkRepairWrites(t *testing.T, e *env, tt paysync.TradeType, no, from, to 
 	}
 }
 
-// TestRepairRefusals: each refusal writes nothing at all.
+// TestRepairRefusals: docs/repair.md#refusals, each writing nothing at
+// all, for a real repair and — all but the version check — for a preview
+// too: a DryRun makes every check a real repair makes but the version and
+// the close at the channel (TestRepairClosesAtTheChannelFirst).
 func TestRepairRefusals(t *testing.T) {
 	e := newEnv(t)
 	paid := e.pay("P1", paysync.PaySuccess)
+	e.pay("P2", paysync.PaySuccess)
+	require.NoError(t, e.store.CreateAllocationOrder(e.ctx, paysync.AllocationOrder{AllocationNo: "A3", BizAllocationNo: "bA3",
+		OrderNo: "P2", Channel: "test", Amount: decimal.RequireFromString("1"), Status: paysync.AllocEnd,
+		Result: paysync.AllocAllSuccess, CreatedAt: t0, UpdatedAt: t0}))
+	r9 := e.refundIn("R9", paysync.RefundClose)
+	lost := e.pay("P3", paysync.PayProgress, func(o *paysync.PayOrder) { o.Channel = "nowhere" })
 	ok := RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", To: "close", Operator: "ops", Reason: "no money",
 		ExpectVersion: paid.Version}
 	cases := []struct {
-		name string
-		edit func(*RepairRequest)
-		want *paysync.Error
+		name   string
+		edit   func(*RepairRequest)
+		want   *paysync.Error
+		dryRun bool // a preview is refused too
 	}{
-		{"unknown kind", func(r *RepairRequest) { r.Kind = "payout" }, paysync.ErrInvalidRequest},
-		{"no number", func(r *RepairRequest) { r.TradeNo = "" }, paysync.ErrInvalidRequest},
-		{"no operator", func(r *RepairRequest) { r.Operator = "" }, paysync.ErrInvalidRequest},
-		{"no reason", func(r *RepairRequest) { r.Reason = "" }, paysync.ErrInvalidRequest},
-		{"nothing to do", func(r *RepairRequest) { r.To = "" }, paysync.ErrInvalidRequest},
-		{"unknown order", func(r *RepairRequest) { r.TradeNo = "nope" }, paysync.ErrOrderNotFound},
-		{"unknown refund", func(r *RepairRequest) { r.Kind, r.TradeNo = paysync.TradeRefund, "nope" }, paysync.ErrRefundNotFound},
-		{"stale version", func(r *RepairRequest) { r.ExpectVersion = paid.Version - 1 }, paysync.ErrVersionConflict},
-		{"move the table lacks", func(r *RepairRequest) { r.To = "wait" }, paysync.ErrInvalidTransition},
+		{"unknown kind", func(r *RepairRequest) { r.Kind = "payout" }, paysync.ErrInvalidRequest, true},
+		{"no number", func(r *RepairRequest) { r.TradeNo = "" }, paysync.ErrInvalidRequest, true},
+		{"no operator", func(r *RepairRequest) { r.Operator = "" }, paysync.ErrInvalidRequest, true},
+		{"no reason", func(r *RepairRequest) { r.Reason = "" }, paysync.ErrInvalidRequest, true},
+		{"nothing to do", func(r *RepairRequest) { r.To = "" }, paysync.ErrInvalidRequest, true},
+		{"unknown order", func(r *RepairRequest) { r.TradeNo = "nope" }, paysync.ErrOrderNotFound, true},
+		{"unknown allocation", func(r *RepairRequest) { r.Kind, r.TradeNo = paysync.TradeAllocation, "nope" },
+			paysync.ErrAllocationNotFound, true},
+		{"unknown refund", func(r *RepairRequest) { r.Kind, r.TradeNo = paysync.TradeRefund, "nope" }, paysync.ErrRefundNotFound, true},
+		{"unknown transfer", func(r *RepairRequest) { r.Kind, r.TradeNo = paysync.TradeTransfer, "nope" },
+			paysync.ErrTransferNotFound, true},
+		{"stale version", func(r *RepairRequest) { r.ExpectVersion = paid.Version - 1 }, paysync.ErrVersionConflict, false},
 		{"an anomaly that is not open", func(r *RepairRequest) {
 			r.To, r.Resolve = "", []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}
-		}, paysync.ErrInvalidRequest},
+		}, paysync.ErrInvalidRequest, true},
+		{"an anomaly that is not open, with a move", func(r *RepairRequest) {
+			r.Resolve = []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}
+		}, paysync.ErrInvalidRequest, true},
+		{"to its own status", func(r *RepairRequest) { r.To = "success" }, paysync.ErrInvalidRequest, true},
+		{"to a status of another kind", func(r *RepairRequest) { r.To = "allocation_end" }, paysync.ErrInvalidTransition, true},
+		{"move the table lacks", func(r *RepairRequest) { r.To = "wait" }, paysync.ErrInvalidTransition, true},
+		{"a paid order with a refund", func(r *RepairRequest) {
+			r.TradeNo, r.ExpectVersion = r9.OrderNo, e.order(r9.OrderNo).Version
+		}, paysync.ErrInvalidTransition, true},
+		{"a paid order with an allocation", func(r *RepairRequest) { r.TradeNo, r.ExpectVersion = "P2", e.order("P2").Version },
+			paysync.ErrInvalidTransition, true},
+		{"closing an order whose channel is not registered", func(r *RepairRequest) {
+			r.TradeNo, r.ExpectVersion = "P3", lost.Version
+		}, paysync.ErrUnknownChannel, true},
+	}
+	snapshot := func() []any {
+		var out []any
+		for _, no := range []string{"P1", "P2", "P3", r9.OrderNo} {
+			out = append(out, e.order(no))
+		}
+		return append(out, e.getRefund("R9"), e.allocOrder("A3"), e.syncs("", ""), e.adjusts("", ""), e.events("", ""),
+			e.ch.Stats().Closes)
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			req := ok
-			c.edit(&req)
-			_, err := e.s.Repair(e.ctx, req)
-			require.ErrorIs(t, err, c.want)
-			assert.Equal(t, paid, e.order("P1"))
-			assert.Empty(t, e.adjusts(paysync.TradePay, "P1"))
-			assert.Empty(t, e.events(paysync.TradePay, "P1"))
-		})
+		for _, dry := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/dry run=%v", c.name, dry), func(t *testing.T) {
+				req := ok
+				c.edit(&req)
+				req.DryRun = dry
+				before := snapshot()
+				_, err := e.s.Repair(e.ctx, req)
+				if dry && !c.dryRun {
+					require.NoError(t, err, "a preview does not check the version")
+				} else {
+					require.ErrorIs(t, err, c.want)
+				}
+				assert.Equal(t, before, snapshot(), "a refusal or a preview wrote something")
+			})
+		}
 	}
-	t.Run("a paid order with a refund or an allocation", func(t *testing.T) {
-		r := e.refundIn("R9", paysync.RefundClose)
-		pay := e.order(r.OrderNo)
-		_, err := e.s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: pay.OrderNo, To: "close",
-			Operator: "ops", Reason: "no money", ExpectVersion: pay.Version})
-		require.ErrorIs(t, err, paysync.ErrInvalidTransition)
-
-		e.pay("P2", paysync.PaySuccess)
-		al := paysync.AllocationOrder{AllocationNo: "A3", BizAllocationNo: "bA3", OrderNo: "P2", Channel: "test",
-			Amount: decimal.RequireFromString("1"), Status: paysync.AllocEnd, Result: paysync.AllocAllSuccess,
-			CreatedAt: t0, UpdatedAt: t0}
-		require.NoError(t, e.store.CreateAllocationOrder(e.ctx, al))
-		_, err = e.s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P2", To: "close",
-			Operator: "ops", Reason: "no money", ExpectVersion: e.order("P2").Version})
-		require.ErrorIs(t, err, paysync.ErrInvalidTransition)
-		assert.Equal(t, paysync.PaySuccess, e.order("P2").Status)
-	})
 }
 
 // TestRepairDryRunWritesNothing: a preview shows the move, the records and
@@ -374,8 +398,9 @@ func TestRepairResolveOnly(t *testing.T) {
 
 // TestRepairClosesAtTheChannelFirst: a person's close of an unpaid order
 // closes the trade at the channel before the order; a channel that says the
-// trade is paid refuses the repair, one that cannot close refuses it too,
-// and an unknown outcome changes nothing.
+// trade is paid refuses the repair, one that cannot close refuses it too
+// (and its preview), and an unknown outcome changes nothing. A preview
+// closes nothing.
 func TestRepairClosesAtTheChannelFirst(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -398,8 +423,19 @@ func TestRepairClosesAtTheChannelFirst(t *testing.T) {
 			}
 			o := e.pay("P1", paysync.PayProgress)
 			e.ch.SetClose("P1", c.outcome)
-			_, err := e.s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", To: "close",
-				Operator: "ops", Reason: "the customer cancelled", ExpectVersion: o.Version})
+			req := RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", To: "close", Operator: "ops",
+				Reason: "the customer cancelled", DryRun: true}
+			p, err := e.s.Repair(e.ctx, req)
+			if c.noClose { // a preview is refused the same way
+				require.ErrorIs(t, err, paysync.ErrUnsupported)
+			} else { // the close is made only for a real repair
+				require.NoError(t, err)
+				assert.Contains(t, p.Warnings, "the trade will be closed at the channel first")
+			}
+			assert.Zero(t, e.ch.Stats().Closes, "a preview closes nothing")
+
+			req.DryRun, req.ExpectVersion = false, o.Version
+			_, err = e.s.Repair(e.ctx, req)
 			if c.want != nil {
 				require.ErrorIs(t, err, c.want)
 				assert.Equal(t, o, e.order("P1"), "nothing written")

@@ -475,3 +475,50 @@ func TestRepairRefundMovesThePayOrder(t *testing.T) {
 	assert.Equal(t, paysync.PayRefundNone, got.RefundStatus)
 	assert.Equal(t, pay.Version+1, got.Version)
 }
+
+// TestRepairLosesToAnotherWriter: a repair whose order, or whose anomaly,
+// another host changed between the repair's read and its commit is refused
+// with ErrVersionConflict and not retried: what the person saw is gone
+// (docs/repair.md#the-repair-commit). Nothing of the repair is written.
+func TestRepairLosesToAnotherWriter(t *testing.T) {
+	t.Run("the order moved", func(t *testing.T) {
+		e := newEnv(t)
+		o := e.pay("P1", paysync.PayFail)
+		other := e.syncer()
+		rs := &raceStore{Store: e.store, win: func() {
+			_, err := other.ApplyPayNotification(e.ctx, "P1", channeltest.Paid(o), "")
+			require.NoError(t, err)
+		}}
+		s := e.syncer(func(c *Config) { c.Store = rs })
+		_, err := s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", To: "close", Operator: "ops",
+			Reason: "never paid", ExpectVersion: o.Version})
+		require.ErrorIs(t, err, paysync.ErrVersionConflict)
+		assert.Equal(t, paysync.PaySuccess, e.order("P1").Status, "the other writer's change stands")
+		for _, a := range e.adjusts(paysync.TradePay, "P1") {
+			assert.NotEqual(t, paysync.WayManual, a.Way, "the repair was written")
+		}
+	})
+	t.Run("the anomaly was resolved", func(t *testing.T) {
+		e := newEnv(t)
+		o := e.pay("P1", paysync.PaySuccess)
+		e.ch.SetPay("P1", channeltest.Report(o, channel.PayClosed))
+		_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "P1"})
+		require.NoError(t, err)
+		o = e.order("P1")
+		other := e.syncer()
+		rs := &raceStore{Store: e.store, win: func() {
+			_, err := other.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", Operator: "ops-wang",
+				Reason: "looked first", Resolve: []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, ExpectVersion: o.Version})
+			require.NoError(t, err)
+		}}
+		s := e.syncer(func(c *Config) { c.Store = rs })
+		_, err = s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", Operator: "ops-li",
+			Reason: "looked second", Resolve: []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel},
+			ExpectVersion: o.Version})
+		require.ErrorIs(t, err, paysync.ErrVersionConflict)
+		a, ok := e.anomaly(paysync.TradePay, "P1", paysync.AnomalyPaidNotPaidAtChannel)
+		require.True(t, ok)
+		assert.Equal(t, "ops-wang", a.ResolvedBy, "the first resolution stands")
+		assert.Len(t, eventTypes(e.events(paysync.TradePay, "P1")), 2, "pay.anomaly and one anomaly.resolved")
+	})
+}

@@ -28,26 +28,24 @@ func TestSelfTransitionIsNoOp(t *testing.T) {
 
 // TestPooledFSMCarriesNoState: an fsm comes back to the pool in the state its
 // last call left it in; the next call must start from its own status anyway.
+// The test puts fsms left in the wrong state into the pool itself: a
+// sync.Pool may drop what it is given (a GC, or at random under the race
+// detector), so relying on one fsm coming back would let the test pass
+// having checked nothing. Many tries make sure the pool hands some back.
 func TestPooledFSMCarriesNoState(t *testing.T) {
 	m := testMachine()
-	if to, _, err := m.apply(context.Background(), "a", "go"); err != nil || to != "b" {
-		t.Fatalf("a by go: (%q, %v), want b", to, err)
-	}
-	f, _ := m.fsms.Get().(*fsm.FSM)
-	if f == nil {
-		t.Skip("the pool dropped its fsm (a GC ran); nothing to check this time")
-	}
-	if f.Current() != "b" {
-		t.Fatalf("pooled fsm is in %q, want b: the test no longer sees a used fsm", f.Current())
-	}
-	m.fsms.Put(f)
-	// From b, "go" is refused; a pooled fsm still in a would take it.
-	if to, changed, err := m.apply(context.Background(), "b", "go"); !errors.Is(err, paysync.ErrInvalidTransition) || changed || to != "b" {
-		t.Fatalf("b by go: (%q, %v, %v), want a refusal", to, changed, err)
-	}
-	// And from a, after a refusal left the fsm in b, "go" is allowed again.
-	if to, _, err := m.apply(context.Background(), "a", "go"); err != nil || to != "b" {
-		t.Fatalf("a by go after a refusal: (%q, %v), want b", to, err)
+	ctx := context.Background()
+	for i := range 200 {
+		// Left in b: from a, "go" must still be taken.
+		m.fsms.Put(fsm.NewFSM("b", m.events, nil))
+		if to, changed, err := m.apply(ctx, "a", "go"); err != nil || !changed || to != "b" {
+			t.Fatalf("try %d, a by go with an fsm left in b: (%q, %v, %v), want (b, true, nil)", i, to, changed, err)
+		}
+		// Left in a: from b, "go" must still be refused.
+		m.fsms.Put(fsm.NewFSM("a", m.events, nil))
+		if to, changed, err := m.apply(ctx, "b", "go"); !errors.Is(err, paysync.ErrInvalidTransition) || changed || to != "b" {
+			t.Fatalf("try %d, b by go with an fsm left in a: (%q, %v, %v), want a refusal", i, to, changed, err)
+		}
 	}
 }
 
@@ -121,5 +119,40 @@ func TestEventsIndependentOfTable(t *testing.T) {
 				t.Fatalf("%s: row %d differs: %+v vs %+v", m.op, i, m.table[i], m.events[i])
 			}
 		}
+	}
+}
+
+// TestFSMInFlightIsDropped: an fsm whose Event answers anything but a move,
+// a self-transition or a refusal — here, one left with a transition in
+// flight — makes the call fail with ErrInternal and is dropped, not pooled.
+// The package's own fsms have no callbacks, so the test builds such fsms and
+// puts them in the pool, one before every five calls: each may fail one
+// call at most, while one put back would fail every call after it.
+func TestFSMInFlightIsDropped(t *testing.T) {
+	m := testMachine()
+	ctx := context.Background()
+	const tries, calls = 200, 5
+	failed := 0
+	for range tries {
+		f := fsm.NewFSM("a", m.events, fsm.Callbacks{"leave_a": func(_ context.Context, e *fsm.Event) { e.Async() }})
+		var async fsm.AsyncError
+		if err := f.Event(ctx, "go"); !errors.As(err, &async) {
+			t.Fatalf("could not leave a transition in flight: %v", err)
+		}
+		m.fsms.Put(f)
+		for range calls {
+			to, changed, err := m.apply(ctx, "a", "go")
+			switch {
+			case err == nil && changed && to == "b":
+			case errors.Is(err, paysync.ErrInternal) && !changed && to == "a":
+				failed++
+			default:
+				t.Fatalf("(%q, %v, %v), want (b, true, nil) or (a, false, ErrInternal)", to, changed, err)
+			}
+		}
+	}
+	if failed == 0 || failed > tries {
+		t.Fatalf("%d of %d calls met an fsm in flight; want 1 to %d: each is dropped after the call it fails", failed,
+			tries*calls, tries)
 	}
 }

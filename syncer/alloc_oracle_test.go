@@ -2,9 +2,11 @@ package syncer
 
 import (
 	"slices"
+	"testing"
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
+	"github.com/stretchr/testify/assert"
 )
 
 // The allocation oracle: what docs/allocation-sync.md allows a sync to do
@@ -181,4 +183,71 @@ func sameOutcome(allowed []oracleOutcome, results []paysync.ReceiverResult, anom
 		}
 	}
 	return false
+}
+
+// checkMatch runs matchReceivers and checks what must hold whatever the
+// input: each entry used at most once, ignored receivers never matched, a
+// pair whose sides both carry ids has equal ids, every pair agrees by id or
+// by (type, account), no receiver left unmatched while a compatible entry is
+// left unused, the same answer twice, inputs untouched.
+func checkMatch(t testing.TB, rs []paysync.AllocationReceiver, es []channel.ReceiverReport) []int {
+	rsCopy, esCopy := slices.Clone(rs), slices.Clone(es)
+	m := matchReceivers(rs, es)
+	if !assert.Len(t, m, len(rs)) {
+		return m
+	}
+	assert.Equal(t, m, matchReceivers(rs, es), "matching is deterministic")
+	assert.Equal(t, rsCopy, rs, "receivers untouched")
+	assert.Equal(t, esCopy, es, "entries untouched")
+	used := make([]bool, len(es))
+	for i, j := range m {
+		if j < 0 {
+			continue
+		}
+		if !assert.Less(t, j, len(es), "receiver %d: index out of range", i) {
+			continue
+		}
+		assert.False(t, used[j], "entry %d applied to two receivers", j)
+		used[j] = true
+		r, e := rs[i], es[j]
+		assert.NotEqual(t, paysync.ReceiverIgnore, r.Result, "receiver %d is ignored but matched", i)
+		if r.OutDetailID != "" && e.OutDetailID != "" {
+			assert.Equal(t, r.OutDetailID, e.OutDetailID, "receiver %d: both sides have ids, they differ", i)
+		} else {
+			assert.True(t, r.ReceiverType == e.ReceiverType && r.Account == e.Account,
+				"receiver %d matched entry %d of another account without an id", i, j)
+		}
+	}
+	for i, r := range rs {
+		if m[i] >= 0 || r.Result == paysync.ReceiverIgnore {
+			continue
+		}
+		for j, e := range es {
+			if !used[j] && pairable(r, e) {
+				t.Errorf("receiver %d unmatched while entry %d fits and is unused", i, j)
+			}
+		}
+	}
+	// A settled receiver's entry is not handed to a pending neighbour: a
+	// final receiver without an agreeing entry (and not bound by its id to
+	// another) means no entry of its amount agreeing with it went to a
+	// pending receiver by account.
+	for k, rk := range rs {
+		if !rk.Result.Final() {
+			continue
+		}
+		if j := m[k]; j >= 0 && (string(es[j].State) == string(rk.Result) || rk.OutDetailID != "" && es[j].OutDetailID != "") {
+			continue
+		}
+		for i, j := range m {
+			if j < 0 || rs[i].Result != pending || rs[i].OutDetailID != "" && es[j].OutDetailID != "" {
+				continue
+			}
+			e := es[j]
+			if pairable(rk, e) && string(e.State) == string(rk.Result) && e.Amount.Equal(rk.Amount) {
+				t.Errorf("pending receiver %d took entry %d, which settled receiver %d", i, j, k)
+			}
+		}
+	}
+	return m
 }

@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -86,6 +87,16 @@ func TestDecideAllocationAggregate(t *testing.T) {
 			[]paysync.AllocationReceiver{recv("r1", "a", "1", rsucc)},
 			[]channel.ReceiverReport{entry("a", "1", csucc)},
 			paysync.AllocEnd, paysync.AllocAllSuccess, "", []paysync.ReceiverResult{rsucc}, nil},
+		// An order ended with receivers pending (as DaxPay ends them)
+		// keeps what it ended with while they settle.
+		{"ended keeps its status and result while receivers settle", paysync.AllocEnd, paysync.AllocAllPending,
+			[]paysync.AllocationReceiver{recv("r1", "a", "1", pending), recv("r2", "b", "1", pending)},
+			[]channel.ReceiverReport{entry("a", "1", csucc), entry("b", "1", csucc)},
+			paysync.AllocEnd, paysync.AllocAllPending, "", []paysync.ReceiverResult{rsucc, rsucc}, nil},
+		{"ended keeps its result while a receiver is pending", paysync.AllocEnd, paysync.AllocAllSuccess,
+			[]paysync.AllocationReceiver{recv("r1", "a", "1", rsucc), recv("r2", "b", "1", pending)},
+			[]channel.ReceiverReport{entry("a", "1", csucc), entry("b", "1", cpend)},
+			paysync.AllocEnd, paysync.AllocAllSuccess, "", []paysync.ReceiverResult{rsucc, pending}, nil},
 		{"finish keeps its status", paysync.AllocFinish, paysync.AllocAllPending,
 			[]paysync.AllocationReceiver{recv("r1", "a", "1", pending)},
 			[]channel.ReceiverReport{entry("a", "1", csucc)},
@@ -194,6 +205,14 @@ func TestMatchReceivers(t *testing.T) {
 			[]channel.ReceiverReport{entry("a", "1", csucc)}, []int{-1, 0}},
 		{"pending receiver before a settled one that would only conflict", []paysync.AllocationReceiver{recv("r1", "a", "1", rsucc), recv("r2", "a", "1", pending)},
 			[]channel.ReceiverReport{entry("a", "1", cfail)}, []int{-1, 0}},
+		{"by account alone, settled first", []paysync.AllocationReceiver{recv("r1", "a", "1", pending), recv("r2", "a", "1", rsucc)},
+			[]channel.ReceiverReport{entry("a", "5", csucc)}, []int{-1, 0}},
+		{"by account alone, pending before a contradiction", []paysync.AllocationReceiver{recv("r1", "a", "1", rsucc), recv("r2", "a", "1", pending)},
+			[]channel.ReceiverReport{entry("a", "5", cfail)}, []int{-1, 0}},
+		{"same amount before settled first", []paysync.AllocationReceiver{recv("r1", "a", "1", pending), recv("r2", "a", "2", rsucc)},
+			[]channel.ReceiverReport{entry("a", "1", csucc)}, []int{0, -1}},
+		{"receiver id, entry without: by account", []paysync.AllocationReceiver{withID(recv("r1", "a", "1", pending), "D1")},
+			[]channel.ReceiverReport{entry("a", "1", csucc)}, []int{0}},
 		{"ignore never matched", []paysync.AllocationReceiver{recv("r1", "a", "1", rign)},
 			[]channel.ReceiverReport{entry("a", "1", csucc)}, []int{-1}},
 	}
@@ -202,4 +221,150 @@ func TestMatchReceivers(t *testing.T) {
 			assert.Equal(t, tc.want, matchReceivers(tc.rs, tc.es))
 		})
 	}
+}
+
+// TestDecideReceiverResults walks docs/allocation-sync.md#receiver-results
+// row by row, for one receiver and the one entry paired with it: a pending
+// receiver takes a final result of its own amount, with the channel's error
+// code, message and finish time (the sync's time when none); an entry of
+// another amount settles nothing, whatever its state; a final result never
+// changes, its amount is not compared, and only the other final result
+// contradicts it.
+func TestDecideReceiverResults(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	finished := now.Add(-time.Hour)
+	conflict := []paysync.AnomalyCode{paysync.AnomalyReceiverResultConflict}
+	mismatch := []paysync.AnomalyCode{paysync.AnomalyReceiverAmountMismatch}
+	tests := []struct {
+		local     paysync.ReceiverResult
+		state     channel.ReceiverState
+		amount    string // the entry's; the receiver's is 1
+		want      paysync.ReceiverResult
+		anomalies []paysync.AnomalyCode
+	}{
+		{pending, cpend, "1", pending, nil},
+		{pending, csucc, "1", rsucc, nil},
+		{pending, cfail, "1", rfail, nil},
+		{pending, cpend, "2", pending, mismatch},
+		{pending, csucc, "2", pending, mismatch},
+		{pending, cfail, "2", pending, mismatch},
+		{rsucc, csucc, "1", rsucc, nil},
+		{rsucc, cpend, "1", rsucc, nil},
+		{rsucc, cfail, "1", rsucc, conflict},
+		{rsucc, csucc, "2", rsucc, nil},
+		{rsucc, cpend, "2", rsucc, nil},
+		{rsucc, cfail, "2", rsucc, conflict},
+		{rfail, cfail, "1", rfail, nil},
+		{rfail, cpend, "1", rfail, nil},
+		{rfail, csucc, "1", rfail, conflict},
+		{rfail, cfail, "2", rfail, nil},
+		{rfail, cpend, "2", rfail, nil},
+		{rfail, csucc, "2", rfail, conflict},
+	}
+	for _, tc := range tests {
+		for _, timed := range []bool{true, false} {
+			name := fmt.Sprintf("%s×%s/amount %s/finish time reported=%v", tc.local, tc.state, tc.amount, timed)
+			t.Run(name, func(t *testing.T) {
+				r := recv("r1", "a", "1", tc.local)
+				if tc.local.Final() {
+					r.ErrorCode, r.ErrorMsg, r.FinishedAt = "OLD", "settled before", now.Add(-2*time.Hour)
+				}
+				e := entry("a", tc.amount, tc.state)
+				e.ErrorCode, e.ErrorMsg = "CHANNEL_CODE", "the channel's message"
+				if timed {
+					e.FinishedAt = finished
+				}
+				o := paysync.AllocationOrder{AllocationNo: "A1", Status: paysync.AllocProcessing, Result: paysync.AllocAllPending,
+					Receivers: []paysync.AllocationReceiver{r}}
+				d, err := decideAllocation(&o, &channel.AllocationReport{Receivers: []channel.ReceiverReport{e}}, false, now)
+				require.NoError(t, err)
+				got := d.receivers[0]
+				assert.Equal(t, tc.want, got.Result)
+				assert.Equal(t, tc.anomalies, d.anomalies)
+				if tc.local == pending && tc.want != pending {
+					assert.Equal(t, []int{0}, d.finals, "the receiver became final")
+					assert.Equal(t, "CHANNEL_CODE", got.ErrorCode)
+					assert.Equal(t, "the channel's message", got.ErrorMsg)
+					wantAt := now
+					if timed {
+						wantAt = finished
+					}
+					assert.True(t, wantAt.Equal(got.FinishedAt), "FinishedAt %v, want %v", got.FinishedAt, wantAt)
+					return
+				}
+				assert.Empty(t, d.finals, "nothing became final")
+				r.OutDetailID = got.OutDetailID
+				assert.Equal(t, r, got, "the receiver is unchanged")
+			})
+		}
+	}
+}
+
+// TestDecideReceiversUnpaired: an entry no receiver takes is
+// receiver_unmatched; a pending receiver the channel does not list stays
+// pending with receiver_missing; a final one it does not list is no
+// question; an ignored receiver is never asked about.
+func TestDecideReceiversUnpaired(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		rs        []paysync.AllocationReceiver
+		es        []channel.ReceiverReport
+		anomalies []paysync.AnomalyCode
+	}{
+		{"pending, not listed", []paysync.AllocationReceiver{recv("r1", "a", "1", pending)}, nil,
+			[]paysync.AnomalyCode{paysync.AnomalyReceiverMissing}},
+		{"success, not listed", []paysync.AllocationReceiver{recv("r1", "a", "1", rsucc)}, nil, nil},
+		{"fail, not listed", []paysync.AllocationReceiver{recv("r1", "a", "1", rfail)}, nil, nil},
+		{"ignored, not listed", []paysync.AllocationReceiver{recv("r1", "a", "1", rign)}, nil, nil},
+		{"an entry for nobody", []paysync.AllocationReceiver{recv("r1", "a", "1", rsucc)},
+			[]channel.ReceiverReport{entry("a", "1", csucc), entry("b", "1", csucc)},
+			[]paysync.AnomalyCode{paysync.AnomalyReceiverUnmatched}},
+		{"another type is another receiver", []paysync.AllocationReceiver{recv("r1", "a", "1", pending)},
+			[]channel.ReceiverReport{{ReceiverType: "openid", Account: "a", Amount: dec("1"), State: csucc}},
+			[]paysync.AnomalyCode{paysync.AnomalyReceiverMissing, paysync.AnomalyReceiverUnmatched}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := paysync.AllocationOrder{AllocationNo: "A1", Status: paysync.AllocProcessing, Result: paysync.AllocAllPending,
+				Receivers: tc.rs}
+			d, err := decideAllocation(&o, &channel.AllocationReport{Receivers: tc.es}, false, now)
+			require.NoError(t, err)
+			assert.Equal(t, tc.rs, d.receivers, "no receiver changed")
+			assert.ElementsMatch(t, tc.anomalies, d.anomalies)
+		})
+	}
+}
+
+// TestDecideReceiverDetailIDs: an OutDetailID the channel reports for a
+// receiver that had none is learned; one a receiver has never changes — a
+// receiver and an entry that both carry ids pair by id only, and a receiver
+// with an id pairs by account with an entry that has none.
+func TestDecideReceiverDetailIDs(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	withID := func(r paysync.AllocationReceiver, id string) paysync.AllocationReceiver { r.OutDetailID = id; return r }
+	eID := func(e channel.ReceiverReport, id string) channel.ReceiverReport { e.OutDetailID = id; return e }
+	decide := func(rs []paysync.AllocationReceiver, es ...channel.ReceiverReport) allocDecision {
+		o := paysync.AllocationOrder{AllocationNo: "A1", Status: paysync.AllocProcessing, Result: paysync.AllocAllPending,
+			Receivers: rs}
+		d, err := decideAllocation(&o, &channel.AllocationReport{Receivers: es}, false, now)
+		require.NoError(t, err)
+		return d
+	}
+
+	d := decide([]paysync.AllocationReceiver{recv("r1", "a", "1", pending)}, eID(entry("a", "1", cpend), "D1"))
+	assert.True(t, d.learned, "learned")
+	assert.Equal(t, "D1", d.receivers[0].OutDetailID)
+
+	d = decide([]paysync.AllocationReceiver{withID(recv("r1", "a", "1", pending), "D1")}, eID(entry("a", "1", csucc), "D2"))
+	assert.False(t, d.learned)
+	assert.Equal(t, "D1", d.receivers[0].OutDetailID, "an id never changes")
+	assert.Equal(t, pending, d.receivers[0].Result, "another id is another share")
+	assert.ElementsMatch(t, []paysync.AnomalyCode{paysync.AnomalyReceiverMissing, paysync.AnomalyReceiverUnmatched}, d.anomalies)
+
+	d = decide([]paysync.AllocationReceiver{withID(recv("r1", "a", "1", pending), "D1")}, entry("a", "1", csucc))
+	assert.False(t, d.learned)
+	assert.Equal(t, "D1", d.receivers[0].OutDetailID)
+	assert.Equal(t, rsucc, d.receivers[0].Result, "paired by account with an entry without id")
+	assert.Empty(t, d.anomalies)
 }

@@ -106,21 +106,41 @@ func TestSyncAllocationNoChange(t *testing.T) {
 	t.Run("all receivers ignored", func(t *testing.T) {
 		e := newEnv(t)
 		o := e.alloc("A1", paysync.AllocProcessing, recv("r1", "a", "1", rign))
-		_, err := e.s.SyncAllocation(e.ctx, AllocationRequest{AllocationNo: "A1"})
+		res, err := e.s.SyncAllocation(e.ctx, AllocationRequest{AllocationNo: "A1"})
 		require.NoError(t, err)
 		assert.Zero(t, e.ch.Stats().AllocationQueries)
 		assert.Equal(t, o, e.allocOrder("A1"))
+		assert.Zero(t, res.RecordID, "no record written")
+		assert.Empty(t, e.syncs(paysync.TradeAllocation, "A1"))
 	})
-	t.Run("channel does not know it", func(t *testing.T) {
-		e := newEnv(t)
-		e.alloc("A1", paysync.AllocFailed, recv("r1", "a", "1", pending))
-		e.ch.SetAllocationNotFound("A1")
-		res, err := e.s.SyncAllocation(e.ctx, AllocationRequest{AllocationNo: "A1"})
-		require.NoError(t, err)
-		assert.Equal(t, paysync.AllocFailed, res.Status, "a failed start stays failed")
-		assert.Empty(t, e.adjusts(paysync.TradeAllocation, "A1"))
-		assert.Len(t, e.syncs(paysync.TradeAllocation, "A1"), 1)
-	})
+	// The channel does not know the allocation: a definitive answer that
+	// changes nothing about the order or its receivers, raises nothing, is
+	// recorded as not_found, and moves the order along its timetable.
+	for _, st := range []paysync.AllocationStatus{paysync.AllocFailed, paysync.AllocProcessing} {
+		t.Run("channel does not know it/"+string(st), func(t *testing.T) {
+			e := newEnv(t)
+			o := e.alloc("A1", st, recv("r1", "a", "1", pending), recv("r2", "b", "2", rsucc))
+			e.ch.SetAllocationNotFound("A1")
+			res, err := e.s.SyncAllocation(e.ctx, AllocationRequest{AllocationNo: "A1"})
+			require.NoError(t, err)
+			assert.Equal(t, st, res.Status, "a failed start stays failed")
+			assert.False(t, res.Adjusted)
+			assert.Empty(t, res.Anomalies)
+			got := e.allocOrder("A1")
+			assert.Equal(t, o.Status, got.Status)
+			assert.Equal(t, o.Result, got.Result)
+			assert.Equal(t, o.Receivers, got.Receivers)
+			assert.Equal(t, o.Schedule.Attempts+1, got.Schedule.Attempts, "a completed sync counts")
+			assert.Empty(t, e.adjusts(paysync.TradeAllocation, "A1"))
+			assert.Empty(t, e.events(paysync.TradeAllocation, "A1"))
+			assert.Empty(t, openAnomalies(t, e.store, paysync.TradeAllocation, "A1"))
+			syncs := e.syncs(paysync.TradeAllocation, "A1")
+			require.Len(t, syncs, 1)
+			assert.Equal(t, res.RecordID, syncs[0].ID)
+			assert.Equal(t, "not_found", syncs[0].ChannelState)
+			assert.Empty(t, syncs[0].ErrorCode, "an answer, not an error")
+		})
+	}
 	t.Run("channel error", func(t *testing.T) {
 		e := newEnv(t)
 		o := e.alloc("A1", paysync.AllocProcessing, recv("r1", "a", "1", pending))

@@ -546,7 +546,7 @@ func (c *chaos) check() {
 		tr, ok := c.drainC.Truth(no)
 		require.True(t, ok, no)
 		states[string(tr.State)+"/"+string(o.Status)]++
-		trail := loadPayTrail(t, c.store, no)
+		trail := loadTrail(t, c.store, paysync.TradePay, no)
 		// Refunds commit on their pay order too (reservations, bookings),
 		// each with a refund's SyncRecord, not a pay one: checkPayTrail
 		// counts pay commits against pay SyncRecords.
@@ -599,7 +599,7 @@ func (c *chaos) check() {
 // An order with refunds has its refund fields checked against them
 // (checkChaosRefundMoney); one without keeps no_refund, or what footnote 3
 // booked when it was first seen refunded at the channel.
-func checkChaosPay(t *testing.T, st repository.Store, p chaosPay, o paysync.PayOrder, tr channel.PayReport, trail payTrail,
+func checkChaosPay(t *testing.T, st repository.Store, p chaosPay, o paysync.PayOrder, tr channel.PayReport, trail orderTrail,
 	now time.Time, refunds bool) {
 	no := o.OrderNo
 	if p.mismatch && (tr.State == channel.PaySuccess || tr.State == channel.PayRefunded) {

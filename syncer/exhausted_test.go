@@ -6,7 +6,6 @@ import (
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel/channeltest"
-	"github.com/paysync/paysync/repository"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -56,11 +55,8 @@ func TestExhaustedOnEveryPath(t *testing.T) {
 			func(e *env) paysync.Schedule { return e.allocOrder("O1").Schedule }},
 		{paysync.TradeRefund,
 			func(e *env, created time.Time) {
-				pay := e.pay("P1", paysync.PaySuccess)
-				r := paysync.RefundOrder{RefundNo: "O1", BizRefundNo: "b1", OrderNo: "P1", Channel: "test",
-					Amount: decimal.RequireFromString("1"), Status: paysync.RefundProgress, CreatedAt: created, UpdatedAt: created}
-				change, _, _ := settleRefund(pay, r.Amount, "", pProgress, created)
-				require.NoError(e.t, e.store.CreateRefundOrder(e.ctx, r, *change, repository.Entries{}))
+				e.paid("P1")
+				e.seedRefund("O1", "P1", paysync.RefundProgress, "1.00", created)
 			},
 			func(e *env) { e.ch.FailRefundNext("O1", 1, nil) },
 			func(e *env) (bool, error) {

@@ -1,6 +1,7 @@
 package syncer
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -249,5 +250,116 @@ func TestDecidePayFootnotes(t *testing.T) {
 			assert.Equal(t, tc.newRefund, d.refund)
 			assert.Equal(t, tc.anomalies, d.anomalies)
 		})
+	}
+}
+
+// TestDecidePayAnotherTrade: an answer for another trade — another OrderNo,
+// or an OutOrderNo other than the one stored — changes nothing in any cell
+// (every local status, channel state, expiry and refund status), asks for no
+// close, and raises trade_mismatch alone (docs/pay-sync.md, rules that
+// apply to every cell). An OutOrderNo the order does not have yet is no
+// mismatch.
+func TestDecidePayAnotherTrade(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	variants := []struct {
+		name   string
+		change func(o *paysync.PayOrder, r *channel.PayReport)
+	}{
+		{"another order number", func(_ *paysync.PayOrder, r *channel.PayReport) { r.OrderNo = "O2" }},
+		{"another trade number", func(o *paysync.PayOrder, r *channel.PayReport) { o.OutOrderNo, r.OutOrderNo = "T1", "T2" }},
+	}
+	for _, l := range paysync.PayStatuses() {
+		for _, c := range channel.PayStates() {
+			for _, exp := range []bool{false, true} {
+				for _, rs := range []paysync.PayRefundStatus{paysync.PayRefundNone, paysync.PayRefundPartial} {
+					for _, v := range variants {
+						name := fmt.Sprintf("%s/%s/expired=%v/%s/%s", l, c, exp, rs, v.name)
+						o := testOrder(l, now, exp)
+						o.RefundStatus = rs
+						a := payAnswer{rep: channel.PayReport{State: c, OrderNo: o.OrderNo, Amount: o.Amount, Currency: "CNY",
+							RefundedAmount: o.Amount}}
+						v.change(&o, &a.rep)
+						d := decidePay(&o, &a, now)
+						assert.Equal(t, payDecision{to: l, refund: rs, anomalies: []paysync.AnomalyCode{paysync.AnomalyTradeMismatch}},
+							d, name)
+					}
+				}
+			}
+		}
+	}
+	// Not yet known here: learned, not a mismatch.
+	o := testOrder(paysync.PayProgress, now, false)
+	a := payAnswer{rep: channel.PayReport{State: channel.PaySuccess, OrderNo: o.OrderNo, OutOrderNo: "T2"}}
+	d := decidePay(&o, &a, now)
+	assert.Equal(t, paysync.PaySuccess, d.to)
+	assert.Empty(t, d.anomalies)
+}
+
+// TestDecidePayFootnote1EveryCell: in every cell whose move is to success
+// — wait, progress and fail on success or refunded; close and cancel on
+// success — the move is made only when the channel's amount and currency
+// are the order's, each when reported (a zero amount, an empty currency is
+// not reported; amounts compare by value, currencies without regard to
+// case, the order's empty currency as CNY). Otherwise nothing changes and
+// amount_mismatch and/or currency_mismatch are raised.
+func TestDecidePayFootnote1EveryCell(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	variants := []struct {
+		name          string
+		orderCurrency string
+		amount        string // "" → not reported
+		currency      string
+		want          []paysync.AnomalyCode // nil → the move is made
+	}{
+		{"faithful", "CNY", "10.00", "CNY", nil},
+		{"amount not reported", "CNY", "", "CNY", nil},
+		{"currency not reported", "CNY", "10.00", "", nil},
+		{"nothing reported", "CNY", "", "", nil},
+		{"amount at another scale", "CNY", "10", "CNY", nil},
+		{"currency in lower case", "CNY", "10.00", "cny", nil},
+		{"order without currency, answer in CNY", "", "10.00", "CNY", nil},
+		{"order in USD, answer in usd", "USD", "10.00", "usd", nil},
+		{"another amount", "CNY", "9.99", "CNY", []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}},
+		{"more than the amount", "CNY", "10.01", "", []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}},
+		{"another currency", "CNY", "10.00", "USD", []paysync.AnomalyCode{paysync.AnomalyCurrencyMismatch}},
+		{"order without currency, answer in USD", "", "", "USD", []paysync.AnomalyCode{paysync.AnomalyCurrencyMismatch}},
+		{"both differ", "CNY", "1", "JPY",
+			[]paysync.AnomalyCode{paysync.AnomalyAmountMismatch, paysync.AnomalyCurrencyMismatch}},
+	}
+	type cell struct {
+		l paysync.PayStatus
+		c channel.PayState
+	}
+	var cells []cell
+	for _, l := range []paysync.PayStatus{paysync.PayWait, paysync.PayProgress, paysync.PayFail} {
+		cells = append(cells, cell{l, channel.PaySuccess}, cell{l, channel.PayRefunded})
+	}
+	cells = append(cells, cell{paysync.PayClose, channel.PaySuccess}, cell{paysync.PayCancel, channel.PaySuccess})
+	for _, x := range cells {
+		for _, v := range variants {
+			name := fmt.Sprintf("%s/%s/%s", x.l, x.c, v.name)
+			o := testOrder(x.l, now, false)
+			o.Currency = v.orderCurrency
+			rep := channel.PayReport{State: x.c, OrderNo: o.OrderNo, Currency: v.currency, RefundedAmount: o.Amount}
+			if v.amount != "" {
+				rep.Amount = dec(v.amount)
+			}
+			a := payAnswer{rep: rep}
+			d := decidePay(&o, &a, now)
+			if v.want != nil {
+				assert.Equal(t, payDecision{to: x.l, refund: paysync.PayRefundNone, anomalies: v.want}, d, name)
+				continue
+			}
+			want := payDecision{to: paysync.PaySuccess, way: paysync.WayPaySuccess, event: paysync.EventPaySuccess,
+				refund: paysync.PayRefundNone, fill: true}
+			if x.l == paysync.PayClose || x.l == paysync.PayCancel {
+				want.event = paysync.EventPayPaidAfterClose // footnote 2
+			}
+			if x.c == channel.PayRefunded { // footnote 3
+				want.refund, want.booked = paysync.PayRefundFull, true
+				want.anomalies = []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}
+			}
+			assert.Equal(t, want, d, name)
+		}
 	}
 }

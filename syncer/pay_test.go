@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -93,61 +94,167 @@ func TestSyncPayTable(t *testing.T) {
 	}
 }
 
+// TestSyncPayCloseOutcomes: every outcome of close@gw (docs/pay-sync.md,
+// Closing) for every order the table closes at the channel — an expired
+// wait or progress order, a close or cancel order the channel still has in
+// progress. Closed, or not at the channel: the expired order closes
+// (pay_close_gateway), a closed one stays; already paid: the sync asks
+// again and applies that answer (paid after close for a closed one); any
+// other answer: no change, ErrChannelUnavailable and the error on the
+// SyncRecord; no PayCloser: close_unsupported, and a wait order the channel
+// has in progress still moves to progress.
 func TestSyncPayCloseOutcomes(t *testing.T) {
-	tests := []struct {
-		name    string
-		outcome channeltest.CloseOutcome
-		noClose bool
-		want    paysync.PayStatus
+	const noCloser = channeltest.CloseOutcome(-1)
+	type want struct {
+		to      paysync.PayStatus
 		way     paysync.AdjustWay
-		wantErr error
+		event   paysync.EventType
+		err     error
 		anomaly paysync.AnomalyCode
-	}{
-		{"closed", channeltest.CloseOK, false, paysync.PayClose, paysync.WayPayCloseGateway, nil, ""},
-		{"not exist is closed", channeltest.CloseNotExist, false, paysync.PayClose, paysync.WayPayCloseGateway, nil, ""},
-		{"already paid: query again", channeltest.CloseAlreadyPaid, false, paysync.PaySuccess, paysync.WayPaySuccess, nil, ""},
-		{"error: nothing changes", channeltest.CloseError, false, paysync.PayProgress, "", paysync.ErrChannelUnavailable, ""},
-		{"no closer: anomaly", 0, true, paysync.PayProgress, "", nil, paysync.AnomalyCloseUnsupported},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			e := newEnv(t)
-			if tc.noClose {
-				e.reg = channel.NewRegistry(queryOnly{e.ch})
-				e.s = e.syncer()
+	for _, l := range []paysync.PayStatus{paysync.PayProgress, paysync.PayWait, paysync.PayClose, paysync.PayCancel} {
+		open := l == paysync.PayProgress || l == paysync.PayWait
+		stay := want{to: l}
+		closed := stay
+		if open {
+			closed = want{to: paysync.PayClose, way: paysync.WayPayCloseGateway, event: paysync.EventPayClosed}
+		}
+		paid := want{to: paysync.PaySuccess, way: paysync.WayPaySuccess, event: paysync.EventPaySuccess}
+		if !open {
+			paid.event = paysync.EventPayPaidAfterClose
+		}
+		unsupported := want{to: l, anomaly: paysync.AnomalyCloseUnsupported}
+		if l == paysync.PayWait {
+			unsupported = want{to: paysync.PayProgress, way: paysync.WayPayProgress, event: paysync.EventPayProgress,
+				anomaly: paysync.AnomalyCloseUnsupported}
+		}
+		outcomes := []struct {
+			outcome channeltest.CloseOutcome
+			want    want
+		}{
+			{channeltest.CloseOK, closed},
+			{channeltest.CloseNotExist, closed},
+			{channeltest.CloseAlreadyPaid, paid},
+			{channeltest.CloseError, want{to: l, err: paysync.ErrChannelUnavailable}},
+			{noCloser, unsupported},
+		}
+		for _, oc := range outcomes {
+			name := string(l) + "/" + oc.outcome.String()
+			if oc.outcome == noCloser {
+				name = string(l) + "/no closer"
 			}
-			o := e.pay("O1", paysync.PayProgress, expired)
-			e.ch.SetClose(o.OrderNo, tc.outcome)
+			t.Run(name, func(t *testing.T) {
+				e := newEnv(t)
+				if oc.outcome == noCloser {
+					e.reg = channel.NewRegistry(queryOnly{e.ch})
+					e.s = e.syncer()
+				}
+				o := e.pay("O1", l, expired)
+				e.ch.SetPay("O1", channeltest.Report(o, channel.PayProgress))
+				e.ch.SetClose(o.OrderNo, oc.outcome)
 
-			res, err := e.s.SyncPay(e.ctx, PayRequest{BizOrderNo: o.BizOrderNo})
-			if tc.wantErr != nil {
-				require.ErrorIs(t, err, tc.wantErr)
-				assert.Equal(t, paysync.CodeUnavailable, paysync.ErrorCode(err))
-			} else {
-				require.NoError(t, err)
-			}
-			got := e.order("O1")
-			assert.Equal(t, tc.want, got.Status)
-			assert.Equal(t, tc.want, res.OrderStatus)
-			adj := e.adjusts(paysync.TradePay, "O1")
-			if tc.way == "" {
-				assert.Empty(t, adj)
-			} else {
-				require.Len(t, adj, 1)
-				assert.Equal(t, tc.way, adj[0].Way)
-			}
-			syncs := e.syncs(paysync.TradePay, "O1")
-			require.Len(t, syncs, 1, "one SyncRecord, whatever happened")
-			if tc.wantErr != nil {
-				assert.Equal(t, string(paysync.CodeUnavailable), syncs[0].ErrorCode)
-				assert.NotEmpty(t, syncs[0].ErrorMsg)
-			}
-			if tc.anomaly != "" {
-				assert.Equal(t, []paysync.AnomalyCode{tc.anomaly}, res.Anomalies)
-				assert.Equal(t, []paysync.AnomalyCode{tc.anomaly}, syncs[0].Anomalies)
-			}
-		})
+				res, err := e.s.SyncPay(e.ctx, PayRequest{BizOrderNo: o.BizOrderNo})
+				w := oc.want
+				if w.err != nil {
+					require.ErrorIs(t, err, w.err)
+					assert.Equal(t, paysync.CodeUnavailable, paysync.ErrorCode(err))
+				} else {
+					require.NoError(t, err)
+				}
+				closes := 1
+				if oc.outcome == noCloser {
+					closes = 0
+				}
+				assert.Equal(t, closes, e.ch.Closes("O1"), "one close at the channel, at most")
+				assert.Equal(t, w.to, e.order("O1").Status)
+				assert.Equal(t, w.to, res.OrderStatus)
+				adj := e.adjusts(paysync.TradePay, "O1")
+				status, _, _ := splitEvents(e.events(paysync.TradePay, "O1"), paysync.EventPayAnomaly)
+				if w.way == "" {
+					assert.Empty(t, adj)
+					assert.Empty(t, status)
+				} else {
+					require.Len(t, adj, 1)
+					assert.Equal(t, w.way, adj[0].Way)
+					require.Len(t, status, 1)
+					assert.Equal(t, w.event, status[0].Type)
+				}
+				syncs := e.syncs(paysync.TradePay, "O1")
+				require.Len(t, syncs, 1, "one SyncRecord, whatever happened")
+				assert.Equal(t, res.RecordID, syncs[0].ID)
+				if w.err != nil {
+					assert.Equal(t, string(paysync.CodeUnavailable), syncs[0].ErrorCode)
+					assert.NotEmpty(t, syncs[0].ErrorMsg)
+					assert.Equal(t, string(channel.PayProgress), syncs[0].ChannelState, "the query's answer is kept")
+				}
+				var anomalies []paysync.AnomalyCode
+				if w.anomaly != "" {
+					anomalies = []paysync.AnomalyCode{w.anomaly}
+				}
+				assert.Equal(t, anomalies, res.Anomalies)
+				assert.Equal(t, anomalies, syncs[0].Anomalies)
+			})
+		}
 	}
+}
+
+// TestSyncPayTimes: an order moved to success takes the channel's PaidAt
+// (in UTC, to the microsecond), or the sync's time when the channel reports
+// none; an order moved to close takes the sync's time as ClosedAt — whatever
+// the status it came from (docs/pay-sync.md, rules that apply to every
+// cell).
+func TestSyncPayTimes(t *testing.T) {
+	shanghai := time.FixedZone("CST", 8*3600)
+	paidAt := t0.Add(-5*time.Minute + 123456789*time.Nanosecond).In(shanghai)
+	for _, l := range []paysync.PayStatus{paysync.PayWait, paysync.PayProgress, paysync.PayFail, paysync.PayClose,
+		paysync.PayCancel} {
+		for _, reported := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s→success/PaidAt reported=%v", l, reported), func(t *testing.T) {
+				e := newEnv(t)
+				o := e.pay("O1", l)
+				rep := channeltest.Paid(o)
+				want := e.clock.Now()
+				if reported {
+					rep.PaidAt = paidAt
+					want = paidAt.UTC().Truncate(time.Microsecond)
+				}
+				e.ch.SetPay("O1", rep)
+				_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+				require.NoError(t, err)
+				got := e.order("O1")
+				require.Equal(t, paysync.PaySuccess, got.Status)
+				assert.True(t, want.Equal(got.PaidAt), "PaidAt %v, want %v", got.PaidAt, want)
+				assert.Equal(t, want.Format(time.RFC3339Nano), payloadTime(t, e.events(paysync.TradePay, "O1")[0], "paidAt"),
+					"the event says the time as stored")
+			})
+		}
+	}
+	for _, l := range []paysync.PayStatus{paysync.PayWait, paysync.PayProgress, paysync.PayFail} {
+		for _, c := range []channel.PayState{channel.PayClosed, channel.PayNotFound} {
+			t.Run(fmt.Sprintf("%s→close on %s", l, c), func(t *testing.T) {
+				e := newEnv(t)
+				o := e.pay("O1", l)
+				e.clock.Add(90 * time.Second)
+				e.ch.SetPay("O1", channeltest.Report(o, c))
+				_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "O1"})
+				require.NoError(t, err)
+				got := e.order("O1")
+				require.Equal(t, paysync.PayClose, got.Status)
+				assert.True(t, e.clock.Now().Equal(got.ClosedAt), "ClosedAt %v, want the sync's time %v", got.ClosedAt,
+					e.clock.Now())
+				assert.Equal(t, e.clock.Now().Format(time.RFC3339Nano),
+					payloadTime(t, e.events(paysync.TradePay, "O1")[0], "closedAt"))
+			})
+		}
+	}
+}
+
+// payloadTime returns the time field key of ev's payload as written.
+func payloadTime(t *testing.T, ev paysync.Event, key string) string {
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(ev.Payload, &m))
+	v, _ := m[key].(string)
+	return v
 }
 
 // TestSyncPayClosedReopened: a closed order the channel still shows waiting

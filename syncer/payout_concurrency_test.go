@@ -42,8 +42,8 @@ func retryBusy(f func() error) error {
 // TestTwoSyncersChangeEachPayoutOnce: two Syncers over one store sync,
 // sweep and apply callbacks for 16 refunds (on 4 pay orders) and 16
 // transfers at once. Each order changes exactly once — one AdjustRecord,
-// one status event, one adjusted SyncRecord — and each pay order's money
-// is booked once.
+// with its status event and adjusted SyncRecord (the trail check) — and
+// each pay order's money is booked once.
 func TestTwoSyncersChangeEachPayoutOnce(t *testing.T) {
 	for seed := range int64(6) {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
@@ -125,15 +125,21 @@ func twoSyncersOnce(t *testing.T, seed int64) {
 		channel.RefundClosed: paysync.RefundClose, channel.RefundFailed: paysync.RefundFail}
 	for _, no := range refunds {
 		want := wantRefund[rtruth[no].State]
-		assert.Equal(t, want, e.getRefund(no).Status, no)
-		checkOnce(t, e, paysync.TradeRefund, no, payoutEvent(paysync.TradeRefund, pProgress, string(want)))
+		r := e.getRefund(no)
+		assert.Equal(t, want, r.Status, no)
+		trail := loadTrail(t, e.store, paysync.TradeRefund, no)
+		checkRefundTrail(t, e.store, r, trail)
+		assert.Len(t, trail.adjusts, 1, "%s: changed once", no)
 	}
 	wantTransfer := map[channel.TransferState]paysync.TransferStatus{channel.TransferSuccess: paysync.TransferSuccess,
 		channel.TransferClosed: paysync.TransferClose, channel.TransferFailed: paysync.TransferFail}
 	for _, no := range transfers {
 		want := wantTransfer[ttruth[no].State]
-		assert.Equal(t, want, e.getTransfer(no).Status, no)
-		checkOnce(t, e, paysync.TradeTransfer, no, payoutEvent(paysync.TradeTransfer, pProgress, string(want)))
+		o := e.getTransfer(no)
+		assert.Equal(t, want, o.Status, no)
+		trail := loadTrail(t, e.store, paysync.TradeTransfer, no)
+		checkTransferTrail(t, e.store, paysync.TransferProgress, o, trail)
+		assert.Len(t, trail.adjusts, 1, "%s: changed once", no)
 	}
 	for p := range 4 {
 		pay := fmt.Sprintf("O%d", p)
@@ -149,31 +155,6 @@ func twoSyncersOnce(t *testing.T, seed int64) {
 		checkMoney(t, e, pay, payMoney{r.String(), v.String(), ruleRefundStatus(dec("10"), r, v)}, pay)
 		assert.Empty(t, e.events(paysync.TradePay, pay), "%s: no pay event", pay)
 	}
-}
-
-// checkOnce: order no of kind tt changed exactly once, announced by one
-// status event of type ev, recorded by one adjusted SyncRecord.
-func checkOnce(t *testing.T, e *env, tt paysync.TradeType, no string, ev paysync.EventType) {
-	t.Helper()
-	adj := e.adjusts(tt, no)
-	if !assert.Len(t, adj, 1, "%s: one AdjustRecord", no) {
-		return
-	}
-	var status []paysync.EventType
-	for _, x := range e.events(tt, no) {
-		if x.Type.IsStatus() {
-			status = append(status, x.Type)
-		}
-	}
-	assert.Equal(t, []paysync.EventType{ev}, status, "%s: one status event", no)
-	adjusted := 0
-	for _, r := range e.syncs(tt, no) {
-		if r.Adjusted {
-			adjusted++
-			assert.Equal(t, adj[0].AdjustNo, r.AdjustNo, no)
-		}
-	}
-	assert.Equal(t, 1, adjusted, "%s: one adjusted SyncRecord", no)
 }
 
 // TestCloseRacingCallbackMovesOnce: a refund old enough for not_found to

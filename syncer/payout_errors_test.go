@@ -5,6 +5,7 @@ package syncer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -241,4 +242,106 @@ func TestPayoutCanceled(t *testing.T) {
 		require.ErrorIs(t, err, paysync.ErrCanceled)
 		f.unchanged(t, "cancelled")
 	})
+}
+
+// TestPayoutLocks: docs/refund-sync.md#lock-order. A refund or a transfer
+// whose own lock stays held past LockWait is ErrSyncInProgress before the
+// channel is asked, writing nothing. A refund sync takes its pay order's
+// lock only with the channel's answer in hand; when that lock stays held,
+// the answer is kept — a SyncRecord with the channel's state and ErrorCode
+// busy (canceled, when the caller's ctx ends in the wait) — and nothing
+// else changes: not the refund, its due time, nor the pay order.
+// CreateRefund takes the pay order's lock and is refused the same way,
+// writing nothing.
+func TestPayoutLocks(t *testing.T) {
+	busy := func(c *Config) { c.LockWait = 5 * time.Millisecond }
+	t.Run("own lock", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			f := newPayoutFixture(t, busy)
+			e := f.e
+			for _, k := range []struct {
+				locks *keyedLock
+				key   string
+				sync  func() error
+			}{
+				{e.s.refunds.locks, "R1", func() error {
+					_, err := e.s.SyncRefund(e.ctx, RefundRequest{RefundNo: "R1"})
+					return err
+				}},
+				{e.s.refunds.locks, "R1", func() error {
+					_, err := e.s.ApplyRefundNotification(e.ctx, "R1", channeltest.RefundAnswer(f.refund, channel.RefundSuccess), "")
+					return err
+				}},
+				{e.s.transfers.locks, "T1", func() error {
+					_, err := e.s.SyncTransfer(e.ctx, TransferRequest{TransferNo: "T1"})
+					return err
+				}},
+				{e.s.transfers.locks, "T1", func() error {
+					_, err := e.s.ApplyTransferNotification(e.ctx, "T1",
+						channeltest.TransferAnswer(f.transfer, channel.TransferSuccess), "")
+					return err
+				}},
+				{e.s.payLocks, "O1", func() error {
+					_, err := e.s.CreateRefund(e.ctx, NewRefund{RefundNo: "R9", BizRefundNo: "B9", OrderNo: "O1", Amount: dec("1")})
+					return err
+				}},
+			} {
+				held, _ := k.locks.acquire(e.ctx, k.key, time.Second)
+				require.True(t, held)
+				var err error
+				drive(e.clock, func() { err = k.sync() })
+				k.locks.release(k.key)
+				require.ErrorIs(t, err, paysync.ErrSyncInProgress)
+				assert.Equal(t, paysync.CodeBusy, paysync.ErrorCode(err))
+			}
+			assert.Zero(t, e.ch.RefundQueries("R1")+e.ch.TransferQueries("T1"), "the channel was not asked")
+			f.unchanged(t, "own lock held")
+			_, err := e.store.GetRefundOrder(e.ctx, "R9")
+			assert.ErrorIs(t, err, paysync.ErrRefundNotFound, "no refund created")
+		})
+	})
+	for _, cancelled := range []bool{false, true} {
+		t.Run(fmt.Sprintf("the pay order's lock, ctx ends=%v", cancelled), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				lockWait := 5 * time.Millisecond
+				if cancelled {
+					lockWait = time.Hour
+				}
+				f := newPayoutFixture(t, func(c *Config) { c.LockWait = lockWait })
+				e := f.e
+				e.ch.SetRefund("R1", channeltest.RefundAnswer(f.refund, channel.RefundSuccess))
+				held, _ := e.s.payLocks.acquire(e.ctx, "O1", time.Second)
+				require.True(t, held)
+				ctx, cancel := context.WithTimeout(e.ctx, time.Second)
+				defer cancel()
+				var out RefundOutcome
+				var err error
+				if cancelled { // the test clock stands still: the lock waits until ctx ends
+					out, err = e.s.SyncRefund(ctx, RefundRequest{RefundNo: "R1"})
+				} else {
+					drive(e.clock, func() { out, err = e.s.SyncRefund(ctx, RefundRequest{RefundNo: "R1"}) })
+				}
+				e.s.payLocks.release("O1")
+				code := paysync.CodeBusy
+				if cancelled {
+					require.ErrorIs(t, err, paysync.ErrCanceled)
+					code = paysync.CodeCanceled
+				} else {
+					require.ErrorIs(t, err, paysync.ErrSyncInProgress)
+				}
+				assert.Equal(t, paysync.RefundProgress, out.Status)
+				assert.Equal(t, 1, e.ch.RefundQueries("R1"), "asked once, before the pay order's lock")
+				assert.Equal(t, f.refund, e.getRefund("R1"), "the refund, and its due time, unchanged")
+				assert.Equal(t, f.pay, e.order("O1"), "the pay order unchanged")
+				assert.Empty(t, e.adjusts(paysync.TradeRefund, "R1"))
+				syncs := e.syncs(paysync.TradeRefund, "R1")
+				require.Len(t, syncs, 1, "the answer is kept")
+				assert.Equal(t, out.RecordID, syncs[0].ID)
+				assert.Equal(t, string(channel.RefundSuccess), syncs[0].ChannelState)
+				assert.NotEmpty(t, syncs[0].Raw)
+				assert.Equal(t, string(code), syncs[0].ErrorCode)
+				assert.False(t, syncs[0].Adjusted)
+			})
+		})
+	}
 }

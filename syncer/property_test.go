@@ -4,11 +4,9 @@ package syncer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -16,8 +14,6 @@ import (
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
 	"github.com/paysync/paysync/channel/channeltest"
-	"github.com/paysync/paysync/repository"
-	"github.com/paysync/paysync/statemachine"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -87,7 +83,7 @@ type payProp struct {
 	close map[string]channeltest.CloseOutcome
 	hist  map[string][]channel.PayReport // every truth the channel has held
 	seen  map[string]paysync.PayOrder    // each order at the last check
-	trail map[string]payTrail            // its records at the last check
+	trail map[string]orderTrail          // its records at the last check
 	n     payPropCounts
 	last  string // the step being checked, for failure messages
 }
@@ -130,7 +126,7 @@ func newPayProp(t *testing.T, seed uint64) *payProp {
 	})
 	p := &payProp{t: t, e: e, r: newRand(seed), base: map[string]paysync.PayOrder{}, kind: map[string]payKind{},
 		close: map[string]channeltest.CloseOutcome{}, hist: map[string][]channel.PayReport{},
-		seen: map[string]paysync.PayOrder{}, trail: map[string]payTrail{}}
+		seen: map[string]paysync.PayOrder{}, trail: map[string]orderTrail{}}
 	const orders = 12
 	for i := range orders {
 		no := fmt.Sprintf("P%02d", i)
@@ -173,7 +169,7 @@ func newPayProp(t *testing.T, seed uint64) *payProp {
 		}
 		p.setTruth(no, p.report(no, first, channel.PayReport{}))
 		p.seen[no] = o
-		p.trail[no] = payTrail{}
+		p.trail[no] = orderTrail{}
 	}
 	return p
 }
@@ -397,7 +393,7 @@ func (p *payProp) checkAll(call *stepCall) {
 	for _, no := range p.nos {
 		prev, prevTrail := p.seen[no], p.trail[no]
 		o := p.e.order(no)
-		tr := loadPayTrail(t, p.e.store, no)
+		tr := loadTrail(t, p.e.store, paysync.TradePay, no)
 		if o.Version == prev.Version && len(tr.syncs) == len(prevTrail.syncs) &&
 			len(tr.adjusts) == len(prevTrail.adjusts) && len(tr.events) == len(prevTrail.events) &&
 			(call == nil || call.no != no) {
@@ -471,142 +467,4 @@ type payFactSet struct {
 
 func factsOf(o paysync.PayOrder) payFactSet {
 	return payFactSet{o.Status, o.RefundStatus, o.PaidAt, o.OutOrderNo}
-}
-
-// payTrail is what the store holds about one pay order.
-type payTrail struct {
-	syncs   []paysync.SyncRecord
-	adjusts []paysync.AdjustRecord
-	events  []paysync.Event
-}
-
-// trailStore is the part of a store the trail checks read.
-type trailStore interface {
-	repository.Records
-	repository.Outbox
-	repository.Anomalies
-}
-
-func loadPayTrail(t testing.TB, st trailStore, no string) payTrail {
-	ctx := context.Background()
-	syncs, err := st.ListSyncRecords(ctx, repository.RecordFilter{TradeType: paysync.TradePay, TradeNo: no})
-	require.NoError(t, err)
-	adjusts, err := st.ListAdjustRecords(ctx, repository.RecordFilter{TradeType: paysync.TradePay, TradeNo: no})
-	require.NoError(t, err)
-	events, err := st.ListEvents(ctx, repository.EventFilter{TradeType: paysync.TradePay, TradeNo: no})
-	require.NoError(t, err)
-	return payTrail{syncs, adjusts, events}
-}
-
-// checkPayTrail checks the whole audit trail of one pay order that started
-// in status start and is now o: the AdjustRecords chain from start to o's
-// status by moves the machine allows, each with exactly one status event of
-// the right type and one adjusted SyncRecord; anomaly events at most once per
-// code and exactly for the codes the order remembers; sync.exhausted at most
-// once; no commit without a SyncRecord.
-func checkPayTrail(t testing.TB, store repository.Store, start paysync.PayStatus, o paysync.PayOrder, tr payTrail) {
-	no := o.OrderNo
-	at := start
-	for _, a := range tr.adjusts {
-		assert.Equal(t, string(at), a.Before, "%s: adjust chain broken (lost or doubled update)", no)
-		ev, _ := statemachine.PayEventTo(paysync.PayStatus(a.After))
-		_, _, err := statemachine.Pay(context.Background(), paysync.PayStatus(a.Before), ev)
-		assert.NoError(t, err, "%s: %s → %s is no move of the machine", no, a.Before, a.After)
-		assert.NotEqual(t, string(paysync.PaySuccess), a.Before, "%s: left success", no)
-		assert.True(t, slices.Contains(wantPayWay(a), a.Way), "%s: way %s for %s → %s", no, a.Way, a.Before, a.After)
-		at = paysync.PayStatus(a.After)
-	}
-	assert.Equal(t, at, o.Status, "%s: status differs from its adjust chain", no)
-
-	var status []paysync.Event
-	codes := map[paysync.AnomalyCode]int{}
-	exhausted := 0
-	for _, ev := range tr.events {
-		switch {
-		case ev.Type.IsStatus():
-			status = append(status, ev)
-		case ev.Type == paysync.EventPayAnomaly:
-			var pl struct{ Anomaly paysync.AnomalyCode }
-			if assert.NoError(t, json.Unmarshal(ev.Payload, &pl)) {
-				codes[pl.Anomaly]++
-			}
-		case ev.Type == paysync.EventSyncExhausted:
-			exhausted++
-		default:
-			t.Errorf("%s: unexpected event %s", no, ev.Type)
-		}
-	}
-	if assert.Len(t, status, len(tr.adjusts), "%s: one status event per status change", no) {
-		for i, a := range tr.adjusts {
-			ev := status[i]
-			assert.Equal(t, wantPayEvent(paysync.PayStatus(a.Before), paysync.PayStatus(a.After)), ev.Type,
-				"%s: event for %s → %s", no, a.Before, a.After)
-			var pl struct{ Status paysync.PayStatus }
-			if assert.NoError(t, json.Unmarshal(ev.Payload, &pl)) {
-				assert.Equal(t, a.After, string(pl.Status), "%s: event payload status", no)
-			}
-		}
-	}
-	for code, n := range codes {
-		assert.Equal(t, 1, n, "%s: anomaly %s announced %d times", no, code, n)
-		assert.True(t, hasAnomaly(t, store, paysync.TradePay, no, code), "%s: announced %s not kept open", no, code)
-	}
-	assert.Len(t, codes, len(openAnomalies(t, store, paysync.TradePay, no)), "%s: every open anomaly was announced", no)
-	assert.LessOrEqual(t, exhausted, 1, "%s: sync.exhausted more than once", no)
-	assert.Equal(t, o.Schedule.Exhausted, exhausted == 1, "%s: exhausted flag and event disagree", no)
-
-	adjusted := map[string]bool{}
-	for _, r := range tr.syncs {
-		if r.Adjusted {
-			assert.False(t, adjusted[r.AdjustNo], "%s: two SyncRecords for one change", no)
-			adjusted[r.AdjustNo] = true
-		} else {
-			assert.Empty(t, r.AdjustNo, "%s: SyncRecord names a change it did not make", no)
-		}
-		for _, c := range r.Anomalies {
-			assert.True(t, c.Valid(), "%s: unknown anomaly %q", no, c)
-		}
-	}
-	assert.Len(t, adjusted, len(tr.adjusts), "%s: one adjusted SyncRecord per change", no)
-	for _, a := range tr.adjusts {
-		assert.True(t, adjusted[a.AdjustNo], "%s: change %s without its SyncRecord", no, a.AdjustNo)
-	}
-	assert.LessOrEqual(t, o.Version-1, int64(len(tr.syncs)), "%s: more commits than SyncRecords", no)
-}
-
-// wantPayEvent is the status event docs/domain.md#status-events names for a move.
-func wantPayEvent(from, to paysync.PayStatus) paysync.EventType {
-	switch to {
-	case paysync.PayProgress:
-		return paysync.EventPayProgress
-	case paysync.PaySuccess:
-		if from == paysync.PayClose || from == paysync.PayCancel {
-			return paysync.EventPayPaidAfterClose
-		}
-		return paysync.EventPaySuccess
-	case paysync.PayClose:
-		return paysync.EventPayClosed
-	case paysync.PayCancel:
-		return paysync.EventPayCancelled
-	case paysync.PayFail:
-		return paysync.EventPayFailed
-	}
-	return ""
-}
-
-// wantPayWay lists the adjust ways a move may carry.
-func wantPayWay(a paysync.AdjustRecord) []paysync.AdjustWay {
-	switch paysync.PayStatus(a.After) {
-	case paysync.PayProgress:
-		return []paysync.AdjustWay{paysync.WayPayProgress}
-	case paysync.PaySuccess:
-		return []paysync.AdjustWay{paysync.WayPaySuccess}
-	case paysync.PayClose:
-		return []paysync.AdjustWay{paysync.WayPayCloseLocal, paysync.WayPayCloseGateway}
-	case paysync.PayCancel:
-		return []paysync.AdjustWay{paysync.WayPayCancel}
-	case paysync.PayFail:
-		return []paysync.AdjustWay{paysync.WayPayFail}
-	}
-	return nil
 }

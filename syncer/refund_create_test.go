@@ -92,6 +92,22 @@ func TestCreateRefundRefusals(t *testing.T) {
 			require.True(e.t, hasAnomaly(e.t, e.store, paysync.TradePay, "P1", paysync.AnomalyRefundAtChannel))
 			require.Equal(e.t, paysync.PaySuccess, e.order("P1").Status)
 		}, req(func(r *NewRefund) { r.OrderNo = "P1" }), paysync.ErrOpenAnomaly},
+		// The order of the checks (the doc's table, top to bottom) decides
+		// which refusal a request that fails several gets.
+		{"finer than a fen, on a missing order", nil,
+			req(func(r *NewRefund) { r.OrderNo, r.Amount = "O-missing", dec("1.001") }), paysync.ErrOrderNotFound},
+		{"finer than a fen, on an unpaid order", func(e *env) { e.pay("P1", paysync.PayProgress) },
+			req(func(r *NewRefund) { r.OrderNo, r.Amount = "P1", dec("1.001") }), paysync.ErrInvalidRequest},
+		{"more than paid, on an unpaid order", func(e *env) { e.pay("P1", paysync.PayProgress) },
+			req(func(r *NewRefund) { r.OrderNo, r.Amount = "P1", dec("20") }), paysync.ErrInvalidTransition},
+		{"more than the balance, open refund_at_channel", func(e *env) {
+			o := e.pay("P1", paysync.PayProgress)
+			rep := channeltest.Report(o, channel.PayRefunded)
+			rep.RefundedAmount = dec("3.00")
+			e.ch.SetPay("P1", rep)
+			_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "P1"})
+			require.NoError(e.t, err)
+		}, req(func(r *NewRefund) { r.OrderNo, r.Amount = "P1", dec("9.00") }), paysync.ErrOpenAnomaly},
 		{"taken RefundNo, another amount", func(e *env) { e.createRefund("R9", "O1", "2.00") },
 			req(func(*NewRefund) {}), paysync.ErrDuplicate},
 		{"taken RefundNo, another BizRefundNo", func(e *env) { e.createRefund("R9", "O1", "1.00") },

@@ -1,7 +1,9 @@
 package syncer
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -364,4 +366,76 @@ func TestRefundAfterRefundAtChannelResolved(t *testing.T) {
 			assert.False(t, hasAnomaly(t, e.store, paysync.TradePay, "P1", paysync.AnomalyOverRefunded))
 		})
 	}
+}
+
+// checkRefundMoney checks pay order o's refund fields against its refunds
+// (docs/refund-sync.md#moves-of-the-pay-order), as the random runs leave
+// them: RefundedAmount = Σ refunds in success, ReservedAmount = Σ refunds in
+// progress or fail, RefundStatus by the rule; every refund event's payload
+// (the pay order after that move) adds up to the amount and follows the
+// rule; over_refunded open exactly when some move left R + V above the
+// amount, first seen at the first such move. It returns whether the order
+// was ever over. msg says when the check is made.
+func checkRefundMoney(t testing.TB, st repository.Store, o paysync.PayOrder, msg string) (over bool) {
+	ctx := context.Background()
+	no := o.OrderNo
+	refunds, err := st.ListRefundOrders(ctx, no)
+	require.NoError(t, err)
+	var refunded, reserved decimal.Decimal
+	for _, r := range refunds {
+		switch r.Status {
+		case paysync.RefundSuccess:
+			refunded = refunded.Add(r.Amount)
+		case paysync.RefundProgress, paysync.RefundFail:
+			reserved = reserved.Add(r.Amount)
+		}
+	}
+	assert.True(t, refunded.Equal(o.RefundedAmount), "%s: %s RefundedAmount %s, Σ refunds in success %s", msg, no,
+		o.RefundedAmount, refunded)
+	assert.True(t, reserved.Equal(o.ReservedAmount), "%s: %s ReservedAmount %s, Σ refunds in progress or fail %s", msg,
+		no, o.ReservedAmount, reserved)
+	assert.Equal(t, ruleRefundStatus(o.Amount, o.RefundedAmount, o.ReservedAmount), o.RefundStatus,
+		"%s: %s RefundStatus breaks the rule", msg, no)
+
+	var firstOver time.Time
+	for _, r := range refunds {
+		evs, err := st.ListEvents(ctx, repository.EventFilter{TradeType: paysync.TradeRefund, TradeNo: r.RefundNo})
+		require.NoError(t, err)
+		for _, ev := range evs {
+			if !ev.Type.IsStatus() && ev.Type != paysync.EventRefundCreated {
+				continue
+			}
+			pl := refundPayloadOf(t, ev)
+			rr, err1 := decimal.NewFromString(pl.RefundedAmount)
+			vv, err2 := decimal.NewFromString(pl.ReservedAmount)
+			bb, err3 := decimal.NewFromString(pl.RefundableBalance)
+			require.NoError(t, errors.Join(err1, err2, err3))
+			assert.True(t, rr.Add(vv).Add(bb).Equal(o.Amount), "%s: %s payload of %s does not add up", msg, no, ev.Type)
+			assert.Equal(t, ruleRefundStatus(o.Amount, rr, vv), pl.PayRefundStatus,
+				"%s: %s payload of %s breaks the rule", msg, no, ev.Type)
+			if rr.Add(vv).GreaterThan(o.Amount) && (firstOver.IsZero() || ev.CreatedAt.Before(firstOver)) {
+				firstOver = ev.CreatedAt
+			}
+		}
+	}
+	over = !firstOver.IsZero()
+	if o.RefundedAmount.Add(o.ReservedAmount).GreaterThan(o.Amount) {
+		assert.True(t, over, "%s: %s over now (R %s + V %s of %s) but no move was over", msg, no, o.RefundedAmount,
+			o.ReservedAmount, o.Amount)
+	}
+	as, err := st.OrderAnomalies(ctx, paysync.TradePay, no)
+	require.NoError(t, err)
+	var a paysync.Anomaly
+	for _, x := range as {
+		if x.Code == paysync.AnomalyOverRefunded && x.Open() {
+			a = x
+		}
+	}
+	assert.Equal(t, over, a.Code != "", "%s: %s over_refunded open (R %s + V %s of %s; ever over: %v)", msg, no,
+		o.RefundedAmount, o.ReservedAmount, o.Amount, over)
+	if over && a.Code != "" {
+		assert.True(t, a.FirstSeenAt.Equal(firstOver), "%s: %s over_refunded first seen %v, first over move %v", msg, no,
+			a.FirstSeenAt, firstOver)
+	}
+	return over
 }

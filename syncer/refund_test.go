@@ -33,9 +33,9 @@ var refundLocals = []refundLocal{
 	{status: paysync.RefundClose, watched: true}, {status: paysync.RefundSuccess},
 }
 
-// refundMoney is the move table of docs/refund-sync.md: how a refund of
-// amount a moving from → to changes its pay order's RefundedAmount (dR) and
-// ReservedAmount (dV).
+// refundMoney is the move table of docs/refund-sync.md, a person's success
+// → close included: how a refund of amount a moving from → to changes its
+// pay order's RefundedAmount (dR) and ReservedAmount (dV).
 func refundMoney(from, to string, a decimal.Decimal) (dR, dV decimal.Decimal) {
 	zero := decimal.Decimal{}
 	if from == to {
@@ -50,6 +50,8 @@ func refundMoney(from, to string, a decimal.Decimal) (dR, dV decimal.Decimal) {
 		return zero, a.Neg()
 	case to == pProgress && from == pClose:
 		return zero, a
+	case to == pClose && from == pSuccess: // a person's move (docs/repair.md#manual-moves)
+		return a.Neg(), zero
 	}
 	return zero, zero // progress ↔ fail
 }
@@ -152,6 +154,7 @@ func TestSyncRefundFootnote1(t *testing.T) {
 		{"currency not reported", func(r *channel.RefundReport) { r.Currency = "" }, ""},
 		{"number not reported", func(r *channel.RefundReport) { r.RefundNo = "" }, ""},
 		{"same amount at another scale", func(r *channel.RefundReport) { r.Amount = dec("3.0") }, ""},
+		{"finish time not reported", func(r *channel.RefundReport) { r.FinishedAt = time.Time{} }, ""},
 	}
 	for _, path := range refundPaths {
 		for _, l := range refundLocals {
@@ -172,10 +175,11 @@ func TestSyncRefundFootnote1(t *testing.T) {
 }
 
 // checkRefundCell seeds pay order O1 (10.00 CNY, paid) with refund R1 of
-// 3.00 in local status l, created age ago; applies the faithful answer in
-// state c, changed by change, through path; checks everything the rules say
-// about the result; then applies the same answer again and checks that
-// nothing more happened.
+// 3.00 in local status l, created age ago (a fail one with the error it
+// failed with); applies the faithful answer in state c, finished a minute
+// after creation at the channel, changed by change, through path; checks
+// what the rules say about the refund, its records and its pay order; then
+// applies the same answer again and checks that nothing more happened.
 func checkRefundCell(t *testing.T, path refundPath, l refundLocal, c string, age time.Duration,
 	change func(*channel.RefundReport), want payoutWant) {
 	e := newEnv(t)
@@ -183,15 +187,16 @@ func checkRefundCell(t *testing.T, path refundPath, l refundLocal, c string, age
 	created := e.clock.Now().Add(-age)
 	r := e.seedRefund("R1", "O1", l.status, "3.00", created, func(r *paysync.RefundOrder) {
 		r.Watched = l.watched
+		if l.status == paysync.RefundFail {
+			r.ErrorCode, r.ErrorMsg = "OLD_FAIL", "failed before"
+		}
 		if want.fill { // a success refund the sync must complete
 			r.OutRefundNo, r.FinishedAt = "", time.Time{}
 		}
 	})
 	payBefore := e.order("O1")
 	rep := channeltest.RefundAnswer(r, channel.RefundState(c))
-	if want.fill {
-		rep.FinishedAt = created.Add(time.Minute) // the channel's time, to fill in
-	}
+	rep.FinishedAt = created.Add(time.Minute) // the channel's own time
 	change(&rep)
 
 	res, err := path.apply(e, "R1", rep)
@@ -201,32 +206,12 @@ func checkRefundCell(t *testing.T, path refundPath, l refundLocal, c string, age
 	moved := want.to != from
 	got := e.getRefund("R1")
 	pay := e.order("O1")
-
-	// The refund.
-	assert.Equal(t, want.to, string(got.Status), "stored status")
-	assert.Equal(t, want.to, string(res.Status), "outcome status")
-	assert.Equal(t, moved, res.Adjusted, "outcome Adjusted")
-	assert.Equal(t, channel.RefundState(c), res.ChannelState)
+	checkCellWrites(t, refundFields(r), refundFields(got),
+		cellFields{finishedAt: rep.FinishedAt, errorCode: rep.ErrorCode, errorMsg: rep.ErrorMsg, outNo: rep.OutRefundNo},
+		want, e.clock.Now())
 	assert.Equal(t, want.watch || l.watched && want.to == pClose, got.Watched, "Watched")
 	assert.Equal(t, got.Scheduled() && !got.Schedule.Exhausted, !got.Schedule.NextSyncAt.IsZero(),
 		"in the schedule exactly when Scheduled")
-	if moved {
-		assert.Equal(t, r.Version+1, got.Version, "one commit")
-		if want.to != pProgress {
-			assert.False(t, got.FinishedAt.IsZero(), "FinishedAt set on reaching %s", want.to)
-		}
-	}
-	if want.to == pFail && moved {
-		assert.Equal(t, rep.ErrorCode, got.ErrorCode)
-		assert.Equal(t, rep.ErrorMsg, got.ErrorMsg)
-	}
-	if want.to == pSuccess && (moved || want.fill) {
-		assert.Equal(t, rep.OutRefundNo, got.OutRefundNo, "OutRefundNo learned")
-		assert.False(t, got.FinishedAt.IsZero(), "FinishedAt filled")
-		if want.fill {
-			assert.True(t, rep.FinishedAt.Equal(got.FinishedAt), "FinishedAt filled from the channel")
-		}
-	}
 	if !moved && !want.fill && !got.Scheduled() {
 		assert.Equal(t, r, got, "an order out of the schedule is not written by a no-op")
 	}
@@ -237,8 +222,7 @@ func checkRefundCell(t *testing.T, path refundPath, l refundLocal, c string, age
 		pay.RefundedAmount, payBefore.RefundedAmount.Add(dR))
 	assert.True(t, payBefore.ReservedAmount.Add(dV).Equal(pay.ReservedAmount), "ReservedAmount %s, want %s",
 		pay.ReservedAmount, payBefore.ReservedAmount.Add(dV))
-	fieldsChanged := !dR.IsZero() || !dV.IsZero()
-	if fieldsChanged {
+	if !dR.IsZero() || !dV.IsZero() {
 		assert.Equal(t, payBefore.Version+1, pay.Version, "pay order committed once")
 		assert.Equal(t, ruleRefundStatus(pay.Amount, pay.RefundedAmount, pay.ReservedAmount), pay.RefundStatus)
 	} else {
@@ -246,89 +230,34 @@ func checkRefundCell(t *testing.T, path refundPath, l refundLocal, c string, age
 	}
 	assert.Equal(t, paysync.PaySuccess, pay.Status, "a refunded order stays success")
 	assert.Empty(t, openAnomalies(t, e.store, paysync.TradePay, "O1"), "no over_refunded at 3.00 of 10.00")
-
-	// The records.
-	syncs := e.syncs(paysync.TradeRefund, "R1")
-	require.Len(t, syncs, 1, "one SyncRecord")
-	sr := syncs[0]
-	assert.Equal(t, res.RecordID, sr.ID)
-	assert.Equal(t, path.source, sr.Source)
-	assert.Equal(t, moved, sr.Adjusted)
-	assert.Equal(t, c, sr.ChannelState)
-	assert.Equal(t, "O1", payBefore.OrderNo)
-	if path.name == "sync" {
-		assert.Equal(t, "10.0.0.9", sr.ClientIP)
-	}
-	adj := e.adjusts(paysync.TradeRefund, "R1")
-	if moved {
-		require.Len(t, adj, 1, "one AdjustRecord per move")
-		assert.Equal(t, payoutWay(paysync.TradeRefund, want.to), adj[0].Way)
-		assert.Equal(t, from, adj[0].Before)
-		assert.Equal(t, want.to, adj[0].After)
-		assert.Equal(t, paysync.TradeRefund, adj[0].TradeType)
-		assert.Equal(t, path.source, adj[0].Source)
-		assert.Equal(t, adj[0].AdjustNo, sr.AdjustNo)
-	} else {
-		assert.Empty(t, adj, "no AdjustRecord without a move")
-		assert.Empty(t, sr.AdjustNo)
-	}
-
-	// The events: one status event per move, with the pay order's new
-	// refund fields; one refund.anomaly per anomaly opened.
-	status, anomalyEvents, rest := splitEvents(e.events(paysync.TradeRefund, "R1"), paysync.EventRefundAnomaly)
-	assert.Empty(t, rest, "no other refund event")
 	assert.Empty(t, e.events(paysync.TradePay, "O1"), "no pay event")
+
+	// The records and events; a status event carries the pay order's new
+	// refund fields.
+	status, _ := checkCellTrail(t, e, paysync.TradeRefund, "R1", from, c, path.source, want, refundCellOutcome(res))
+	if path.name == "sync" {
+		assert.Equal(t, "10.0.0.9", e.syncs(paysync.TradeRefund, "R1")[0].ClientIP)
+	}
 	if moved {
-		require.Len(t, status, 1, "one status event")
-		assert.Equal(t, payoutEvent(paysync.TradeRefund, from, want.to), status[0].Type)
 		if want.afterClose {
 			assert.Equal(t, paysync.EventRefundSuccessAfterClose, status[0].Type, "footnote 2")
 		}
 		pl := refundPayloadOf(t, status[0])
-		assert.Equal(t, paysync.RefundOrderStatus(want.to), pl.Status)
 		assert.Equal(t, "R1", pl.RefundNo)
 		assert.Equal(t, "3.00", pl.Amount)
 		assert.Equal(t, pay.RefundStatus, pl.PayRefundStatus)
 		assert.Equal(t, pay.RefundedAmount.StringFixed(2), pl.RefundedAmount)
 		assert.Equal(t, pay.ReservedAmount.StringFixed(2), pl.ReservedAmount)
 		assert.Equal(t, pay.RefundableBalance().StringFixed(2), pl.RefundableBalance)
-	} else {
-		assert.Empty(t, status, "no status event without a move")
-	}
-	var wantAnomalies []paysync.AnomalyCode
-	if want.anomaly != "" {
-		wantAnomalies = []paysync.AnomalyCode{want.anomaly}
-	}
-	assert.ElementsMatch(t, wantAnomalies, res.Anomalies, "outcome anomalies")
-	assert.ElementsMatch(t, wantAnomalies, sr.Anomalies, "SyncRecord anomalies")
-	assert.ElementsMatch(t, wantAnomalies, openAnomalies(t, e.store, paysync.TradeRefund, "R1"), "open anomalies")
-	require.Len(t, anomalyEvents, len(wantAnomalies), "one refund.anomaly per anomaly")
-	if want.anomaly != "" {
-		assert.Equal(t, want.anomaly, refundPayloadOf(t, anomalyEvents[0]).Anomaly)
 	}
 
 	// The same answer again: nothing moves, nothing opens again.
-	got1, pay1 := got, pay
+	first := loadTrail(t, e.store, paysync.TradeRefund, "R1")
 	res2, err := path.apply(e, "R1", rep)
 	require.NoError(t, err)
-	got2, pay2 := e.getRefund("R1"), e.order("O1")
-	assert.False(t, res2.Adjusted, "second application adjusted")
-	assert.Equal(t, got1.Status, got2.Status)
-	assert.Equal(t, got1.Watched, got2.Watched)
-	assert.Equal(t, pay1, pay2, "pay order changed by the second application")
-	assert.Len(t, e.adjusts(paysync.TradeRefund, "R1"), len(adj), "second AdjustRecord")
-	assert.Len(t, e.syncs(paysync.TradeRefund, "R1"), 2, "a SyncRecord per application")
-	status2, anomalyEvents2, _ := splitEvents(e.events(paysync.TradeRefund, "R1"), paysync.EventRefundAnomaly)
-	assert.Len(t, status2, len(status), "second status event")
-	assert.Len(t, anomalyEvents2, len(anomalyEvents), "an anomaly announced twice")
-	assert.ElementsMatch(t, wantAnomalies, res2.Anomalies, "a sighting is returned every time")
-	if want.anomaly != "" {
-		a, ok := e.anomaly(paysync.TradeRefund, "R1", want.anomaly)
-		require.True(t, ok)
-		assert.Equal(t, int64(2), int64(a.TimesSeen), "seen twice")
-		assert.True(t, a.Open())
-		if !got2.Scheduled() {
-			assert.Equal(t, got1.Version, got2.Version, "a sighting bumped the Version")
-		}
-	}
+	got2 := e.getRefund("R1")
+	checkCellAgain(t, e, paysync.TradeRefund, "R1", want, first, refundFields(got), refundFields(got2), got2.Scheduled(),
+		refundCellOutcome(res2))
+	assert.Equal(t, got.Watched, got2.Watched)
+	assert.Equal(t, pay, e.order("O1"), "pay order changed by the second application")
 }

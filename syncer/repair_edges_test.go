@@ -109,3 +109,45 @@ func TestRefundedBeyondTheAmount(t *testing.T) {
 	assert.Equal(t, paysync.PayRefundFull, e.order("P1").RefundStatus)
 	assert.ElementsMatch(t, []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel, paysync.AnomalyOverRefunded}, out.Anomalies)
 }
+
+// TestRepairBusy: a repair takes the order's lock like a sync — for a
+// refund, the refund's and then its pay order's — and when one stays held
+// past LockWait it is refused with ErrSyncInProgress, writing nothing
+// (docs/repair.md#refusals).
+func TestRepairBusy(t *testing.T) {
+	cases := []struct {
+		name string
+		kind paysync.TradeType
+		no   string
+		to   string
+		hold func(e *env) *keyedLock
+		key  string
+	}{
+		{"pay order", paysync.TradePay, "P1", "close", func(e *env) *keyedLock { return e.s.payLocks }, "P1"},
+		{"refund", paysync.TradeRefund, "R1", "close", func(e *env) *keyedLock { return e.s.refunds.locks }, "R1"},
+		{"a refund's pay order", paysync.TradeRefund, "R1", "close", func(e *env) *keyedLock { return e.s.payLocks }, "P1"},
+		{"transfer", paysync.TradeTransfer, "T1", "close", func(e *env) *keyedLock { return e.s.transfers.locks }, "T1"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				e := newEnv(t, func(cfg *Config) { cfg.LockWait = 5 * time.Millisecond })
+				e.paid("P1")
+				e.seedRefund("R1", "P1", paysync.RefundProgress, "4.00", e.clock.Now().Add(-time.Hour))
+				e.newTransfer("T1", paysync.TransferProgress, e.clock.Now().Add(-time.Hour))
+				held, _ := c.hold(e).acquire(e.ctx, c.key, time.Second)
+				require.True(t, held)
+				before := []any{e.order("P1"), e.getRefund("R1"), e.getTransfer("T1")}
+				var err error
+				drive(e.clock, func() {
+					_, err = e.s.Repair(e.ctx, RepairRequest{Kind: c.kind, TradeNo: c.no, To: c.to, Operator: "ops",
+						Reason: "the bank says so", ExpectVersion: 1})
+				})
+				require.ErrorIs(t, err, paysync.ErrSyncInProgress)
+				assert.Equal(t, before, []any{e.order("P1"), e.getRefund("R1"), e.getTransfer("T1")}, "nothing written")
+				assert.Empty(t, e.adjusts("", ""))
+				c.hold(e).release(c.key)
+			})
+		})
+	}
+}

@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/paysync/paysync"
 	"github.com/paysync/paysync/channel"
 	"github.com/paysync/paysync/channel/channeltest"
-	"github.com/paysync/paysync/repository"
 	"github.com/paysync/paysync/statemachine"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
@@ -31,7 +31,7 @@ func repairKinds() []repairKind {
 			create: func(e *env, no, st string) { e.pay(no, paysync.PayStatus(st)) },
 			status: func(e *env, no string) (string, int64) { o := e.order(no); return string(o.Status), o.Version },
 			events: func(from, to string) (paysync.EventType, bool) {
-				return payEventFor(paysync.PayStatus(from), paysync.PayStatus(to)), true
+				return wantPayEvent(paysync.PayStatus(from), paysync.PayStatus(to)), true
 			}},
 		{tt: paysync.TradeAllocation, statuses: strs(paysync.AllocationStatuses()), table: statemachine.AllocationTransitions,
 			create: func(e *env, no, st string) {
@@ -49,7 +49,9 @@ func repairKinds() []repairKind {
 				return "", false
 			}},
 		{tt: paysync.TradeRefund, statuses: strs(paysync.RefundOrderStatuses()), table: statemachine.RefundManualTransitions,
-			create: func(e *env, no, st string) { e.refundIn(no, paysync.RefundOrderStatus(st)) },
+			create: func(e *env, no, st string) {
+				e.refundIn(no, paysync.RefundOrderStatus(st), func(r *paysync.RefundOrder) { r.Watched = st == pClose })
+			},
 			status: func(e *env, no string) (string, int64) {
 				r, err := e.store.GetRefundOrder(e.ctx, no)
 				require.NoError(e.t, err)
@@ -88,21 +90,10 @@ func strs[T ~string](vs []T) []string {
 }
 
 // refundIn stores a refund of 4.00 in status st of a paid order P-<no>, with
-// the pay order's refund fields as the move table leaves them.
-func (e *env) refundIn(no string, st paysync.RefundOrderStatus) paysync.RefundOrder {
-	pay := e.pay("P-"+no, paysync.PaySuccess)
-	r := paysync.RefundOrder{RefundNo: no, BizRefundNo: "biz-" + no, OrderNo: pay.OrderNo, Channel: "test",
-		Amount: decimal.RequireFromString("4.00"), Currency: "CNY", Status: st, CreatedAt: e.clock.Now().Add(-time30m),
-		UpdatedAt: e.clock.Now().Add(-time30m)}
-	change, _, _ := settleRefund(pay, r.Amount, "", string(st), e.clock.Now())
-	if change == nil { // close: nothing reserved or refunded
-		change = &repository.PayRefundChange{OrderNo: pay.OrderNo, Version: pay.Version, RefundStatus: paysync.PayRefundNone,
-			UpdatedAt: e.clock.Now()}
-	}
-	require.NoError(e.t, e.store.CreateRefundOrder(e.ctx, r, *change, repository.Entries{}))
-	got, err := e.store.GetRefundOrder(e.ctx, no)
-	require.NoError(e.t, err)
-	return got
+// the pay order's refund fields as the move table leaves them (seedRefund).
+func (e *env) refundIn(no string, st paysync.RefundOrderStatus, tune ...func(*paysync.RefundOrder)) paysync.RefundOrder {
+	e.pay("P-"+no, paysync.PaySuccess)
+	return e.seedRefund(no, "P-"+no, st, "4.00", e.clock.Now().Add(-time30m), tune...)
 }
 
 // transferIn stores a transfer of 5.00 in status st.
@@ -137,6 +128,10 @@ func TestRepairEveryManualMove(t *testing.T) {
 					no := "R1"
 					k.create(e, no, from)
 					_, version := k.status(e, no)
+					var payBefore paysync.PayOrder // a refund's pay order
+					if k.tt == paysync.TradeRefund {
+						payBefore = e.order("P-" + no)
+					}
 					if k.tt == paysync.TradePay && from != "success" && to == "close" {
 						e.ch.SetClose(no, channeltest.CloseOK)
 					}
@@ -153,6 +148,9 @@ func TestRepairEveryManualMove(t *testing.T) {
 						assert.Equal(t, from, st)
 						assert.Equal(t, version, v, "a refused repair writes nothing")
 						assert.Empty(t, e.adjusts(k.tt, no))
+						if k.tt == paysync.TradeRefund {
+							assert.Equal(t, payBefore, e.order("P-"+no), "a refused repair writes no pay order")
+						}
 						return
 					}
 					require.NoError(t, err)
@@ -181,64 +179,143 @@ func TestRepairEveryManualMove(t *testing.T) {
 						assert.Empty(t, evs)
 					}
 					assert.Empty(t, e.syncs(k.tt, no), "a repair is no sync: it writes no SyncRecord")
+					checkRepairWrites(t, e, k.tt, no, from, to, payBefore)
 				})
 			}
 		}
 	}
 }
 
-// TestRepairRefusals: each refusal writes nothing at all.
+// checkRepairWrites checks what a person's move from → to wrote on order
+// no of kind tt (docs/repair.md#manual-moves), the repair's time being the
+// clock's: a pay order moved to close takes it as ClosedAt, one moved to
+// success as PaidAt (it had none); a refund or transfer moved to success,
+// close or fail takes it as FinishedAt, one moved to progress loses its
+// FinishedAt, and a refund's watch ends; an allocation order moved to
+// allocation_end takes it as FinishedAt. A refund's move changes its pay
+// order (payBefore) as the move table says, in the same commit.
+func checkRepairWrites(t *testing.T, e *env, tt paysync.TradeType, no, from, to string, payBefore paysync.PayOrder) {
+	t.Helper()
+	now := e.clock.Now()
+	var finishedAt time.Time
+	switch tt {
+	case paysync.TradePay:
+		o := e.order(no)
+		switch paysync.PayStatus(to) {
+		case paysync.PayClose:
+			assert.True(t, now.Equal(o.ClosedAt), "ClosedAt %v, want the repair's time", o.ClosedAt)
+		case paysync.PaySuccess:
+			assert.True(t, now.Equal(o.PaidAt), "PaidAt %v, want the repair's time", o.PaidAt)
+		}
+		return
+	case paysync.TradeAllocation:
+		if o := e.allocOrder(no); to == string(paysync.AllocEnd) {
+			assert.True(t, now.Equal(o.FinishedAt), "FinishedAt %v, want the repair's time", o.FinishedAt)
+		}
+		return
+	case paysync.TradeTransfer:
+		finishedAt = e.getTransfer(no).FinishedAt
+	case paysync.TradeRefund:
+		r := e.getRefund(no)
+		finishedAt = r.FinishedAt
+		assert.False(t, r.Watched, "a move ends the watch")
+		pay := e.order(r.OrderNo)
+		dR, dV := refundMoney(from, to, r.Amount)
+		assert.True(t, payBefore.RefundedAmount.Add(dR).Equal(pay.RefundedAmount), "RefundedAmount %s, want %s",
+			pay.RefundedAmount, payBefore.RefundedAmount.Add(dR))
+		assert.True(t, payBefore.ReservedAmount.Add(dV).Equal(pay.ReservedAmount), "ReservedAmount %s, want %s",
+			pay.ReservedAmount, payBefore.ReservedAmount.Add(dV))
+		assert.Equal(t, ruleRefundStatus(pay.Amount, pay.RefundedAmount, pay.ReservedAmount), pay.RefundStatus)
+		if dR.IsZero() && dV.IsZero() {
+			assert.Equal(t, payBefore, pay, "the pay order is untouched when its refund fields do not change")
+		} else {
+			assert.Equal(t, payBefore.Version+1, pay.Version, "the pay order in the same commit, once")
+		}
+		assert.Empty(t, e.events(paysync.TradePay, r.OrderNo), "no pay event")
+	}
+	if to == pProgress {
+		assert.True(t, finishedAt.IsZero(), "→ progress clears FinishedAt")
+	} else {
+		assert.True(t, now.Equal(finishedAt), "FinishedAt %v, want the repair's time", finishedAt)
+	}
+}
+
+// TestRepairRefusals: docs/repair.md#refusals, each writing nothing at
+// all, for a real repair and — all but the version check — for a preview
+// too: a DryRun makes every check a real repair makes but the version and
+// the close at the channel (TestRepairClosesAtTheChannelFirst).
 func TestRepairRefusals(t *testing.T) {
 	e := newEnv(t)
 	paid := e.pay("P1", paysync.PaySuccess)
+	e.pay("P2", paysync.PaySuccess)
+	require.NoError(t, e.store.CreateAllocationOrder(e.ctx, paysync.AllocationOrder{AllocationNo: "A3", BizAllocationNo: "bA3",
+		OrderNo: "P2", Channel: "test", Amount: decimal.RequireFromString("1"), Status: paysync.AllocEnd,
+		Result: paysync.AllocAllSuccess, CreatedAt: t0, UpdatedAt: t0}))
+	r9 := e.refundIn("R9", paysync.RefundClose)
+	lost := e.pay("P3", paysync.PayProgress, func(o *paysync.PayOrder) { o.Channel = "nowhere" })
 	ok := RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", To: "close", Operator: "ops", Reason: "no money",
 		ExpectVersion: paid.Version}
 	cases := []struct {
-		name string
-		edit func(*RepairRequest)
-		want *paysync.Error
+		name   string
+		edit   func(*RepairRequest)
+		want   *paysync.Error
+		dryRun bool // a preview is refused too
 	}{
-		{"unknown kind", func(r *RepairRequest) { r.Kind = "payout" }, paysync.ErrInvalidRequest},
-		{"no number", func(r *RepairRequest) { r.TradeNo = "" }, paysync.ErrInvalidRequest},
-		{"no operator", func(r *RepairRequest) { r.Operator = "" }, paysync.ErrInvalidRequest},
-		{"no reason", func(r *RepairRequest) { r.Reason = "" }, paysync.ErrInvalidRequest},
-		{"nothing to do", func(r *RepairRequest) { r.To = "" }, paysync.ErrInvalidRequest},
-		{"unknown order", func(r *RepairRequest) { r.TradeNo = "nope" }, paysync.ErrOrderNotFound},
-		{"unknown refund", func(r *RepairRequest) { r.Kind, r.TradeNo = paysync.TradeRefund, "nope" }, paysync.ErrRefundNotFound},
-		{"stale version", func(r *RepairRequest) { r.ExpectVersion = paid.Version - 1 }, paysync.ErrVersionConflict},
-		{"move the table lacks", func(r *RepairRequest) { r.To = "wait" }, paysync.ErrInvalidTransition},
+		{"unknown kind", func(r *RepairRequest) { r.Kind = "payout" }, paysync.ErrInvalidRequest, true},
+		{"no number", func(r *RepairRequest) { r.TradeNo = "" }, paysync.ErrInvalidRequest, true},
+		{"no operator", func(r *RepairRequest) { r.Operator = "" }, paysync.ErrInvalidRequest, true},
+		{"no reason", func(r *RepairRequest) { r.Reason = "" }, paysync.ErrInvalidRequest, true},
+		{"nothing to do", func(r *RepairRequest) { r.To = "" }, paysync.ErrInvalidRequest, true},
+		{"unknown order", func(r *RepairRequest) { r.TradeNo = "nope" }, paysync.ErrOrderNotFound, true},
+		{"unknown allocation", func(r *RepairRequest) { r.Kind, r.TradeNo = paysync.TradeAllocation, "nope" },
+			paysync.ErrAllocationNotFound, true},
+		{"unknown refund", func(r *RepairRequest) { r.Kind, r.TradeNo = paysync.TradeRefund, "nope" }, paysync.ErrRefundNotFound, true},
+		{"unknown transfer", func(r *RepairRequest) { r.Kind, r.TradeNo = paysync.TradeTransfer, "nope" },
+			paysync.ErrTransferNotFound, true},
+		{"stale version", func(r *RepairRequest) { r.ExpectVersion = paid.Version - 1 }, paysync.ErrVersionConflict, false},
 		{"an anomaly that is not open", func(r *RepairRequest) {
 			r.To, r.Resolve = "", []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}
-		}, paysync.ErrInvalidRequest},
+		}, paysync.ErrInvalidRequest, true},
+		{"an anomaly that is not open, with a move", func(r *RepairRequest) {
+			r.Resolve = []paysync.AnomalyCode{paysync.AnomalyAmountMismatch}
+		}, paysync.ErrInvalidRequest, true},
+		{"to its own status", func(r *RepairRequest) { r.To = "success" }, paysync.ErrInvalidRequest, true},
+		{"to a status of another kind", func(r *RepairRequest) { r.To = "allocation_end" }, paysync.ErrInvalidTransition, true},
+		{"move the table lacks", func(r *RepairRequest) { r.To = "wait" }, paysync.ErrInvalidTransition, true},
+		{"a paid order with a refund", func(r *RepairRequest) {
+			r.TradeNo, r.ExpectVersion = r9.OrderNo, e.order(r9.OrderNo).Version
+		}, paysync.ErrInvalidTransition, true},
+		{"a paid order with an allocation", func(r *RepairRequest) { r.TradeNo, r.ExpectVersion = "P2", e.order("P2").Version },
+			paysync.ErrInvalidTransition, true},
+		{"closing an order whose channel is not registered", func(r *RepairRequest) {
+			r.TradeNo, r.ExpectVersion = "P3", lost.Version
+		}, paysync.ErrUnknownChannel, true},
+	}
+	snapshot := func() []any {
+		var out []any
+		for _, no := range []string{"P1", "P2", "P3", r9.OrderNo} {
+			out = append(out, e.order(no))
+		}
+		return append(out, e.getRefund("R9"), e.allocOrder("A3"), e.syncs("", ""), e.adjusts("", ""), e.events("", ""),
+			e.ch.Stats().Closes)
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			req := ok
-			c.edit(&req)
-			_, err := e.s.Repair(e.ctx, req)
-			require.ErrorIs(t, err, c.want)
-			assert.Equal(t, paid, e.order("P1"))
-			assert.Empty(t, e.adjusts(paysync.TradePay, "P1"))
-			assert.Empty(t, e.events(paysync.TradePay, "P1"))
-		})
+		for _, dry := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/dry run=%v", c.name, dry), func(t *testing.T) {
+				req := ok
+				c.edit(&req)
+				req.DryRun = dry
+				before := snapshot()
+				_, err := e.s.Repair(e.ctx, req)
+				if dry && !c.dryRun {
+					require.NoError(t, err, "a preview does not check the version")
+				} else {
+					require.ErrorIs(t, err, c.want)
+				}
+				assert.Equal(t, before, snapshot(), "a refusal or a preview wrote something")
+			})
+		}
 	}
-	t.Run("a paid order with a refund or an allocation", func(t *testing.T) {
-		r := e.refundIn("R9", paysync.RefundClose)
-		pay := e.order(r.OrderNo)
-		_, err := e.s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: pay.OrderNo, To: "close",
-			Operator: "ops", Reason: "no money", ExpectVersion: pay.Version})
-		require.ErrorIs(t, err, paysync.ErrInvalidTransition)
-
-		e.pay("P2", paysync.PaySuccess)
-		al := paysync.AllocationOrder{AllocationNo: "A3", BizAllocationNo: "bA3", OrderNo: "P2", Channel: "test",
-			Amount: decimal.RequireFromString("1"), Status: paysync.AllocEnd, Result: paysync.AllocAllSuccess,
-			CreatedAt: t0, UpdatedAt: t0}
-		require.NoError(t, e.store.CreateAllocationOrder(e.ctx, al))
-		_, err = e.s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P2", To: "close",
-			Operator: "ops", Reason: "no money", ExpectVersion: e.order("P2").Version})
-		require.ErrorIs(t, err, paysync.ErrInvalidTransition)
-		assert.Equal(t, paysync.PaySuccess, e.order("P2").Status)
-	})
 }
 
 // TestRepairDryRunWritesNothing: a preview shows the move, the records and
@@ -321,8 +398,9 @@ func TestRepairResolveOnly(t *testing.T) {
 
 // TestRepairClosesAtTheChannelFirst: a person's close of an unpaid order
 // closes the trade at the channel before the order; a channel that says the
-// trade is paid refuses the repair, one that cannot close refuses it too,
-// and an unknown outcome changes nothing.
+// trade is paid refuses the repair, one that cannot close refuses it too
+// (and its preview), and an unknown outcome changes nothing. A preview
+// closes nothing.
 func TestRepairClosesAtTheChannelFirst(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -345,8 +423,19 @@ func TestRepairClosesAtTheChannelFirst(t *testing.T) {
 			}
 			o := e.pay("P1", paysync.PayProgress)
 			e.ch.SetClose("P1", c.outcome)
-			_, err := e.s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", To: "close",
-				Operator: "ops", Reason: "the customer cancelled", ExpectVersion: o.Version})
+			req := RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", To: "close", Operator: "ops",
+				Reason: "the customer cancelled", DryRun: true}
+			p, err := e.s.Repair(e.ctx, req)
+			if c.noClose { // a preview is refused the same way
+				require.ErrorIs(t, err, paysync.ErrUnsupported)
+			} else { // the close is made only for a real repair
+				require.NoError(t, err)
+				assert.Contains(t, p.Warnings, "the trade will be closed at the channel first")
+			}
+			assert.Zero(t, e.ch.Stats().Closes, "a preview closes nothing")
+
+			req.DryRun, req.ExpectVersion = false, o.Version
+			_, err = e.s.Repair(e.ctx, req)
 			if c.want != nil {
 				require.ErrorIs(t, err, c.want)
 				assert.Equal(t, o, e.order("P1"), "nothing written")
@@ -390,4 +479,51 @@ func TestRepairRefundMovesThePayOrder(t *testing.T) {
 	assert.True(t, got.RefundedAmount.IsZero())
 	assert.Equal(t, paysync.PayRefundNone, got.RefundStatus)
 	assert.Equal(t, pay.Version+1, got.Version)
+}
+
+// TestRepairLosesToAnotherWriter: a repair whose order, or whose anomaly,
+// another host changed between the repair's read and its commit is refused
+// with ErrVersionConflict and not retried: what the person saw is gone
+// (docs/repair.md#the-repair-commit). Nothing of the repair is written.
+func TestRepairLosesToAnotherWriter(t *testing.T) {
+	t.Run("the order moved", func(t *testing.T) {
+		e := newEnv(t)
+		o := e.pay("P1", paysync.PayFail)
+		other := e.syncer()
+		rs := &raceStore{Store: e.store, win: func() {
+			_, err := other.ApplyPayNotification(e.ctx, "P1", channeltest.Paid(o), "")
+			require.NoError(t, err)
+		}}
+		s := e.syncer(func(c *Config) { c.Store = rs })
+		_, err := s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", To: "close", Operator: "ops",
+			Reason: "never paid", ExpectVersion: o.Version})
+		require.ErrorIs(t, err, paysync.ErrVersionConflict)
+		assert.Equal(t, paysync.PaySuccess, e.order("P1").Status, "the other writer's change stands")
+		for _, a := range e.adjusts(paysync.TradePay, "P1") {
+			assert.NotEqual(t, paysync.WayManual, a.Way, "the repair was written")
+		}
+	})
+	t.Run("the anomaly was resolved", func(t *testing.T) {
+		e := newEnv(t)
+		o := e.pay("P1", paysync.PaySuccess)
+		e.ch.SetPay("P1", channeltest.Report(o, channel.PayClosed))
+		_, err := e.s.SyncPay(e.ctx, PayRequest{OrderNo: "P1"})
+		require.NoError(t, err)
+		o = e.order("P1")
+		other := e.syncer()
+		rs := &raceStore{Store: e.store, win: func() {
+			_, err := other.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", Operator: "ops-wang",
+				Reason: "looked first", Resolve: []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel}, ExpectVersion: o.Version})
+			require.NoError(t, err)
+		}}
+		s := e.syncer(func(c *Config) { c.Store = rs })
+		_, err = s.Repair(e.ctx, RepairRequest{Kind: paysync.TradePay, TradeNo: "P1", Operator: "ops-li",
+			Reason: "looked second", Resolve: []paysync.AnomalyCode{paysync.AnomalyPaidNotPaidAtChannel},
+			ExpectVersion: o.Version})
+		require.ErrorIs(t, err, paysync.ErrVersionConflict)
+		a, ok := e.anomaly(paysync.TradePay, "P1", paysync.AnomalyPaidNotPaidAtChannel)
+		require.True(t, ok)
+		assert.Equal(t, "ops-wang", a.ResolvedBy, "the first resolution stands")
+		assert.Len(t, eventTypes(e.events(paysync.TradePay, "P1")), 2, "pay.anomaly and one anomaly.resolved")
+	})
 }

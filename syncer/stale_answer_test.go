@@ -34,6 +34,11 @@ func (s *raceStore) CommitRefundOrder(ctx context.Context, r paysync.RefundOrder
 	return s.Store.CommitRefundOrder(ctx, r, pay, e)
 }
 
+func (s *raceStore) CommitTransferOrder(ctx context.Context, o paysync.TransferOrder, e repository.Entries) error {
+	s.first()
+	return s.Store.CommitTransferOrder(ctx, o, e)
+}
+
 func (s *raceStore) CommitPayOrder(ctx context.Context, o paysync.PayOrder, e repository.Entries) error {
 	s.first()
 	return s.Store.CommitPayOrder(ctx, o, e)
@@ -67,6 +72,23 @@ func TestStaleAnswerDeniesNothing(t *testing.T) {
 		assert.Empty(t, out.Anomalies, "an answer older than the order denies nothing")
 		assert.Empty(t, openAnomalies(t, e.store, paysync.TradeRefund, "R1"))
 		assert.True(t, e.order("P1").RefundedAmount.Equal(r.Amount), "the amount moved once")
+	})
+	t.Run("transfer", func(t *testing.T) {
+		e := newEnv(t)
+		tr := e.newTransfer("T1", paysync.TransferProgress, e.clock.Now().Add(-time.Minute))
+		other := e.syncer()
+		rs := &raceStore{Store: e.store, win: func() {
+			_, err := other.ApplyTransferNotification(e.ctx, "T1", channeltest.TransferAnswer(tr, channel.TransferSuccess), "")
+			require.NoError(t, err)
+		}}
+		s := e.syncer(func(c *Config) { c.Store = rs })
+		e.ch.SetTransfer("T1", channeltest.TransferAnswer(tr, channel.TransferProgress))
+		out, err := s.SyncTransfer(e.ctx, TransferRequest{TransferNo: "T1"})
+		require.NoError(t, err)
+		assert.Equal(t, paysync.TransferSuccess, out.Status)
+		assert.Empty(t, out.Anomalies, "an answer older than the order denies nothing")
+		assert.Empty(t, openAnomalies(t, e.store, paysync.TradeTransfer, "T1"))
+		assert.Len(t, e.adjusts(paysync.TradeTransfer, "T1"), 1, "moved once, by the callback")
 	})
 	t.Run("pay", func(t *testing.T) {
 		e := newEnv(t)

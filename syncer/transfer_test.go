@@ -94,6 +94,7 @@ func TestSyncTransferMismatches(t *testing.T) {
 			onSuccess(paysync.AnomalyCurrencyMismatch)},
 		{"nothing reported", func(r *channel.TransferReport) {
 			r.TransferNo, r.Amount, r.Currency, r.PayeeType, r.PayeeAccount = "", decimal.Decimal{}, "", "", ""
+			r.FinishedAt = time.Time{}
 		}, cell},
 	}
 	for _, path := range transferPaths {
@@ -110,118 +111,57 @@ func TestSyncTransferMismatches(t *testing.T) {
 }
 
 // checkTransferCell seeds transfer T1 (5.00 CNY to openid payee-1) in status
-// l, created age ago, applies the faithful answer in state c changed by
-// change through path, checks the result, and applies it once more.
+// l, created age ago (a fail one with the error it failed with); applies the
+// faithful answer in state c, finished a minute after creation at the
+// channel, changed by change, through path; checks the result, and applies
+// it once more.
 func checkTransferCell(t *testing.T, path transferPath, l, c string, age time.Duration,
 	change func(*channel.TransferReport), want payoutWant) {
 	e := newEnv(t)
 	created := e.clock.Now().Add(-age)
 	tr := e.newTransfer("T1", paysync.TransferStatus(l), created, func(o *paysync.TransferOrder) {
+		if l == pFail {
+			o.ErrorCode, o.ErrorMsg = "OLD_FAIL", "failed before"
+		}
 		if want.fill {
 			o.OutTransferNo, o.FinishedAt = "", time.Time{}
 		}
 	})
 	rep := channeltest.TransferAnswer(tr, channel.TransferState(c))
-	if want.fill {
-		rep.FinishedAt = created.Add(time.Minute)
-	}
+	rep.FinishedAt = created.Add(time.Minute) // the channel's own time
 	change(&rep)
 
 	res, err := path.apply(e, "T1", rep)
 	require.NoError(t, err)
-	moved := want.to != l
 	got := e.getTransfer("T1")
-
-	assert.Equal(t, want.to, string(got.Status), "stored status")
-	assert.Equal(t, want.to, string(res.Status), "outcome status")
-	assert.Equal(t, moved, res.Adjusted)
-	assert.Equal(t, channel.TransferState(c), res.ChannelState)
+	checkCellWrites(t, transferFields(tr), transferFields(got),
+		cellFields{finishedAt: rep.FinishedAt, errorCode: rep.ErrorCode, errorMsg: rep.ErrorMsg, outNo: rep.OutTransferNo},
+		want, e.clock.Now())
 	assert.Equal(t, got.Scheduled() && !got.Schedule.Exhausted, !got.Schedule.NextSyncAt.IsZero(),
 		"in the schedule exactly when Scheduled")
-	if moved {
-		assert.Equal(t, tr.Version+1, got.Version, "one commit")
-		if want.to != pProgress {
-			assert.False(t, got.FinishedAt.IsZero(), "FinishedAt set on reaching %s", want.to)
-		}
-	}
-	if want.to == pFail && moved {
-		assert.Equal(t, rep.ErrorCode, got.ErrorCode)
-	}
-	if want.to == pSuccess && (moved || want.fill) && rep.OutTransferNo != "" {
-		assert.Equal(t, rep.OutTransferNo, got.OutTransferNo, "OutTransferNo learned")
-		assert.False(t, got.FinishedAt.IsZero())
-	}
-	if want.fill {
-		assert.True(t, rep.FinishedAt.Equal(got.FinishedAt), "FinishedAt filled from the channel")
-	}
-	if !moved && !want.fill && !got.Scheduled() {
+	if want.to == l && !want.fill && !got.Scheduled() {
 		assert.Equal(t, tr, got, "an order out of the schedule is not written by a no-op")
 	}
 
-	syncs := e.syncs(paysync.TradeTransfer, "T1")
-	require.Len(t, syncs, 1)
-	sr := syncs[0]
-	assert.Equal(t, res.RecordID, sr.ID)
-	assert.Equal(t, path.source, sr.Source)
-	assert.Equal(t, moved, sr.Adjusted)
-	assert.Equal(t, c, sr.ChannelState)
-	adj := e.adjusts(paysync.TradeTransfer, "T1")
-	if moved {
-		require.Len(t, adj, 1)
-		assert.Equal(t, payoutWay(paysync.TradeTransfer, want.to), adj[0].Way)
-		assert.Equal(t, l, adj[0].Before)
-		assert.Equal(t, want.to, adj[0].After)
-		assert.Equal(t, paysync.TradeTransfer, adj[0].TradeType)
-		assert.Equal(t, adj[0].AdjustNo, sr.AdjustNo)
-	} else {
-		assert.Empty(t, adj)
+	status, _ := checkCellTrail(t, e, paysync.TradeTransfer, "T1", l, c, path.source, want, transferCellOutcome(res))
+	if path.name == "sync" {
+		assert.Equal(t, "10.0.0.8", e.syncs(paysync.TradeTransfer, "T1")[0].ClientIP)
 	}
-
-	status, anomalyEvents, rest := splitEvents(e.events(paysync.TradeTransfer, "T1"), paysync.EventTransferAnomaly)
-	assert.Empty(t, rest)
-	if moved {
-		require.Len(t, status, 1)
-		assert.Equal(t, payoutEvent(paysync.TradeTransfer, l, want.to), status[0].Type)
+	if want.to != l {
 		pl := transferPayloadOf(t, status[0])
-		assert.Equal(t, paysync.TransferStatus(want.to), pl.Status)
 		assert.Equal(t, "5.00", pl.Amount)
 		assert.Equal(t, "CNY", pl.Currency)
 		assert.Equal(t, "openid", pl.PayeeType)
 		assert.Equal(t, "payee-1", pl.PayeeAccount)
-	} else {
-		assert.Empty(t, status)
-	}
-	var wantAnomalies []paysync.AnomalyCode
-	if want.anomaly != "" {
-		wantAnomalies = []paysync.AnomalyCode{want.anomaly}
-	}
-	assert.ElementsMatch(t, wantAnomalies, res.Anomalies, "outcome anomalies")
-	assert.ElementsMatch(t, wantAnomalies, sr.Anomalies, "SyncRecord anomalies")
-	assert.ElementsMatch(t, wantAnomalies, openAnomalies(t, e.store, paysync.TradeTransfer, "T1"))
-	require.Len(t, anomalyEvents, len(wantAnomalies), "one transfer.anomaly per anomaly")
-	if want.anomaly != "" {
-		assert.Equal(t, want.anomaly, transferPayloadOf(t, anomalyEvents[0]).Anomaly)
 	}
 
 	// Once more: a no-op, nothing announced again.
+	first := loadTrail(t, e.store, paysync.TradeTransfer, "T1")
 	res2, err := path.apply(e, "T1", rep)
 	require.NoError(t, err)
 	got2 := e.getTransfer("T1")
-	assert.False(t, res2.Adjusted)
-	assert.Equal(t, got.Status, got2.Status)
-	assert.Len(t, e.adjusts(paysync.TradeTransfer, "T1"), len(adj))
-	status2, anomalyEvents2, _ := splitEvents(e.events(paysync.TradeTransfer, "T1"), paysync.EventTransferAnomaly)
-	assert.Len(t, status2, len(status))
-	assert.Len(t, anomalyEvents2, len(anomalyEvents), "an anomaly announced twice")
-	assert.ElementsMatch(t, wantAnomalies, res2.Anomalies)
-	if want.anomaly != "" {
-		a, ok := e.anomaly(paysync.TradeTransfer, "T1", want.anomaly)
-		require.True(t, ok)
-		assert.Equal(t, 2, a.TimesSeen)
-		if !got2.Scheduled() {
-			assert.Equal(t, got.Version, got2.Version, "a sighting bumped the Version")
-		}
-	}
+	checkCellAgain(t, e, paysync.TradeTransfer, "T1", want, first, transferFields(got), transferFields(got2),
+		got2.Scheduled(), transferCellOutcome(res2))
 }
 
 // TestSyncTransferNotFoundNeverCloses: a progress transfer the channel does

@@ -350,16 +350,18 @@ func TestDecidePayFootnote1EveryCell(t *testing.T) {
 				assert.Equal(t, payDecision{to: x.l, refund: paysync.PayRefundNone, anomalies: v.want}, d, name)
 				continue
 			}
-			want := payDecision{to: paysync.PaySuccess, way: paysync.WayPaySuccess, event: paysync.EventPaySuccess,
+			want := payDecision{to: paysync.PaySuccess, way: paysync.WayPaySuccess,
 				refund: paysync.PayRefundNone, fill: true}
+			wantEvent := paysync.EventPaySuccess
 			if x.l == paysync.PayClose || x.l == paysync.PayCancel {
-				want.event = paysync.EventPayPaidAfterClose // footnote 2
+				wantEvent = paysync.EventPayPaidAfterClose // footnote 2
 			}
 			if x.c == channel.PayRefunded { // footnote 3
 				want.refund, want.booked = paysync.PayRefundFull, true
 				want.anomalies = []paysync.AnomalyCode{paysync.AnomalyRefundAtChannel}
 			}
 			assert.Equal(t, want, d, name)
+			assert.Equal(t, wantEvent, payEventFor(x.l, d.to), name+": the move's event")
 		}
 	}
 }
